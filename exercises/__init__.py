@@ -1,0 +1,1 @@
+"""Exercise data: statements, starter files and public cases (installed as gdgrade.exercises)."""

@@ -1,0 +1,113 @@
+"""Functions passed to student code (f, fp), described as data.
+
+A test function crosses the process boundary as text: the trusted side keeps the sympy
+expression (for exact derivatives) and sends numpy source, which the sandbox child turns
+back into a callable with only numpy in scope. This module must not import sympy at
+module level: the child imports it too, and sympy costs ~0.5 s to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+Output = Literal["scalar", "vector"]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """f(x) given by sympy expressions in `x` (n == 0) or in `x0 .. x{n-1}` (1-D input).
+
+    `exprs` has one expression for a scalar-valued function, or one per component for a
+    vector-valued one (a gradient).
+    """
+
+    exprs: tuple[str, ...]
+    n: int = 0
+    output: Output = "scalar"
+    source: str = field(default="", compare=False)
+
+    def variables(self) -> list[str]:
+        return ["x"] if self.n == 0 else [f"x{j}" for j in range(self.n)]
+
+    def sympy(self) -> list[Any]:
+        import sympy
+
+        names = self.variables()
+        symbols = {name: sympy.Symbol(name, real=True) for name in names}
+        return [sympy.sympify(e, locals=symbols) for e in self.exprs]
+
+    def symbols(self) -> list[Any]:
+        import sympy
+
+        return [sympy.Symbol(name, real=True) for name in self.variables()]
+
+    def numpy_source(self) -> str:
+        """Python source over numpy for the child; computed on the trusted side."""
+        if self.source:
+            return self.source
+        from sympy.printing.numpy import NumPyPrinter
+
+        printer = NumPyPrinter({"fully_qualified_modules": True})
+        parts = [printer.doprint(e) for e in self.sympy()]
+        return parts[0] if self.output == "scalar" else "numpy.array([" + ", ".join(parts) + "])"
+
+    def with_source(self) -> FunctionSpec:
+        return FunctionSpec(self.exprs, self.n, self.output, self.numpy_source())
+
+    def derivative(self) -> FunctionSpec:
+        """f' (n == 0) or grad f (n > 0), exactly, by sympy."""
+        import sympy
+
+        (expr,) = self.sympy()
+        if self.n == 0:
+            return FunctionSpec((str(sympy.diff(expr, self.symbols()[0])),), 0, "scalar")
+        parts = tuple(str(sympy.diff(expr, s)) for s in self.symbols())
+        return FunctionSpec(parts, self.n, "vector")
+
+    @cached_property
+    def callable(self) -> Callable[[Any], Any]:
+        return build(self.numpy_source(), self.n, self.output)
+
+    def __call__(self, x: Any) -> Any:
+        return self.callable(x)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exprs": list(self.exprs),
+            "n": self.n,
+            "output": self.output,
+            "source": self.numpy_source(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FunctionSpec:
+        return cls(tuple(data["exprs"]), int(data["n"]), data["output"], data.get("source", ""))
+
+
+_SAFE_BUILTINS: dict[str, Any] = {}
+
+
+def build(source: str, n: int, output: Output) -> Callable[[Any], Any]:
+    """A numpy float64 function from source: overflow gives inf/nan, never an exception."""
+    code = compile(source, "<test function>", "eval")
+
+    def f(x: Any) -> Any:
+        with np.errstate(all="ignore"):
+            if n == 0:
+                scope = {"x": np.float64(x) if np.ndim(x) == 0 else np.asarray(x, float)}
+            else:
+                v = np.asarray(x, dtype=float)
+                scope = {f"x{j}": v[..., j] for j in range(n)}
+            scope["numpy"] = np
+            value = eval(code, {"__builtins__": _SAFE_BUILTINS}, scope)
+            if output == "vector":
+                return np.asarray(value, dtype=float)
+            return value
+
+    f.__name__ = "f"
+    return f

@@ -1,0 +1,72 @@
+"""Exercise 6: gradient descent with momentum (관성).
+
+    v_0 = 0
+    v <- momentum * v - eta * f'(x)
+    x <- x + v
+
+The velocity carries past steps forward, so a ball rolling downhill can cross a small
+bump (a local minimum) that plain descent would stop in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .descent import as_point, plain, stack
+from .registry import correct, variant
+
+Velocity = Callable[[np.ndarray, np.ndarray, float, float, Callable], np.ndarray]
+
+
+def _roll(fp, x0, n_iter: int, new_velocity: Velocity, lr: float, mom: float) -> list:
+    x = as_point(x0)
+    v = np.zeros_like(x)
+    path = []
+    with np.errstate(all="ignore"):
+        for _ in range(n_iter):
+            v = new_velocity(x, v, lr, mom, fp)
+            x = x + v
+            path.append(x)
+    return path
+
+
+def _grad(fp, x: np.ndarray) -> np.ndarray:
+    return np.asarray(fp(plain(x)), dtype=float)
+
+
+def _classic(x, v, lr, mom, fp):
+    return mom * v - lr * _grad(fp, x)
+
+
+@correct("momentum_descent")
+def momentum_descent(
+    fp: Callable[[Any], Any], x0: Any, learning_rate: float, momentum: float, n_iter: int
+) -> np.ndarray:
+    path = _roll(fp, x0, n_iter, _classic, learning_rate, momentum)
+    return stack(path, np.shape(as_point(x0)))
+
+
+def _variant(mistake_id: str, new_velocity: Velocity, with_start: bool = False):
+    def run(fp, x0, learning_rate, momentum, n_iter):
+        path = _roll(fp, x0, n_iter, new_velocity, learning_rate, momentum)
+        if with_start:
+            path = [as_point(x0), *path]
+        return stack(path, np.shape(as_point(x0)))
+
+    run.__name__ = f"momentum_{mistake_id}"
+    variant("momentum_descent", mistake_id)(run)
+    return run
+
+
+# v = beta*v + (1 - beta)*grad, then x = x - eta*v  (the "exponential average" form)
+_variant("ema_momentum", lambda x, v, lr, mom, fp: mom * v + (1 - mom) * -lr * _grad(fp, x))
+# velocity forgotten every step: plain gradient descent
+_variant("no_momentum", lambda x, v, lr, mom, fp: -lr * _grad(fp, x))
+# gradient at the look-ahead point x + momentum*v
+_variant("nesterov", lambda x, v, lr, mom, fp: mom * v - lr * _grad(fp, x + mom * v))
+# climbs: v = momentum*v + eta*f'(x)
+_variant("sign_ascent", lambda x, v, lr, mom, fp: mom * v + lr * _grad(fp, x))
+_variant("path_includes_start", _classic, with_start=True)
