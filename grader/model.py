@@ -35,7 +35,7 @@ class Case:
     visibility: Visibility = "public"
     weight: float = 1.0
     tags: tuple[str, ...] = ()
-    title: str = ""
+    title: dict[str, str] = field(default_factory=dict, compare=False)  # {"ko": ..., "en": ...}
 
 
 @dataclass(frozen=True)

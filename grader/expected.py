@@ -1,0 +1,167 @@
+"""Expected values, computed in the trusted process from reference/ — never read from files.
+
+For every case: what the reference returns, what a student's value is compared with
+(the reference's value, or for finite differences the exact derivative), the tolerance
+of each returned part, and what every known-mistake variant returns on the same
+arguments (so diagnosis can tell which mistake a wrong answer reproduces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import reference
+
+from .compare import Tolerance, compare
+from .contract import BY_NAME
+from .exercises import load_exercise
+from .functions import FunctionSpec
+from .model import Case
+from .values import RngSpec
+
+EPS = float(np.finfo(float).eps)
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    mistake_id: str
+    label: str
+    kind: str  # "mistake" | "info"
+    value: Any  # None when the variant itself raised on these arguments
+
+
+@dataclass(frozen=True)
+class Expectation:
+    case: Case
+    reference: Any
+    target: Any
+    tolerances: tuple[Tolerance, ...]
+    variants: tuple[VariantResult, ...]
+
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        return BY_NAME[self.case.exercise].returns
+
+
+def fresh_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Arguments as the child gets them: arrays copied, a new generator per call."""
+    out = []
+    for a in args:
+        if isinstance(a, RngSpec):
+            out.append(a.make())
+        elif isinstance(a, np.ndarray):
+            out.append(a.copy())
+        else:
+            out.append(a)
+    return tuple(out)
+
+
+def call(fn: Any, args: tuple[Any, ...]) -> Any:
+    with np.errstate(all="ignore"):
+        return fn(*fresh_args(args))
+
+
+# --- tolerances ----------------------------------------------------------------------
+
+
+def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
+    """What error a correct forward/backward/central difference can have at this h."""
+    import sympy
+
+    (expr,) = f.sympy()
+    symbols = f.symbols()
+    if f.n == 0:
+        grid = np.linspace(x - h, x + h, 9)
+        second = sympy.lambdify(symbols[0], sympy.diff(expr, symbols[0], 2), "numpy")
+        m2 = float(np.max(np.abs(np.broadcast_to(second(grid), grid.shape))))
+        m0 = max(abs(float(f(x + s))) for s in (-h, 0.0, h))
+        exact = float(f.derivative()(x))
+        return safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact))
+    x = np.asarray(x, dtype=float)
+    exact = np.asarray(f.derivative()(x), dtype=float)
+    bounds = []
+    for j, s in enumerate(symbols):
+        second = sympy.lambdify(symbols, sympy.diff(expr, s, 2), "numpy")
+        offsets = np.linspace(-h, h, 9)
+        m2 = max(abs(float(second(*(x + t * np.eye(len(x))[j])))) for t in offsets)
+        m0 = max(abs(float(f(x + t * np.eye(len(x))[j]))) for t in (-h, 0.0, h))
+        bounds.append(safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact[j])))
+    return tuple(bounds)
+
+
+def _target_and_tolerances(case: Case) -> tuple[Any, tuple[Tolerance, ...], Any]:
+    exercise = load_exercise(case.exercise)
+    spec = exercise.tolerance
+    ref = call(reference.REFERENCE[case.exercise], case.args)
+    n_parts = max(len(BY_NAME[case.exercise].returns), 1)
+    if spec["kind"] == "finite_difference":
+        f, x, h = case.args
+        exact = f.derivative()(x)
+        exact = float(exact) if f.n == 0 else np.asarray(exact, dtype=float)
+        bound = _finite_difference_bound(f, x, h, float(spec["safety"]))
+        return exact, (Tolerance(0.0, bound),), ref
+    tol = Tolerance(float(spec["rtol"]), float(spec["atol"]))
+    return ref, (tol,) * n_parts, ref
+
+
+def expect(case: Case) -> Expectation:
+    target, tolerances, ref = _target_and_tolerances(case)
+    variants = []
+    for v in reference.variants_for(case.exercise):
+        try:
+            value = call(v.fn, case.args)
+        except Exception:  # a variant may not apply to every input (e.g. m = 1)
+            value = None
+        variants.append(VariantResult(v.mistake_id, v.label, v.kind, value))
+    return Expectation(case, ref, target, tolerances, tuple(variants))
+
+
+# --- conditioning --------------------------------------------------------------------
+
+_START = {  # position of the starting point among the arguments
+    "gradient_descent": 2,
+    "momentum_descent": 1,
+    "linear_regression_gd": 2,
+    "batch_gradient_descent": 2,
+    "sgd": 2,
+    "minibatch_gd": 2,
+}
+
+
+def well_conditioned(case: Case, expectation: Expectation) -> bool:
+    """False when a last-bit change of the start moves the result beyond a hundredth of the
+    tolerance: such a path cannot fairly be compared step by step."""
+    position = _START.get(case.exercise)
+    if position is None:
+        return True
+    args = list(case.args)
+    start = args[position]
+    nudge = np.asarray(start, dtype=float) * (1 + 64 * EPS) + 64 * EPS
+    args[position] = float(nudge) if np.ndim(start) == 0 else nudge
+    tight = tuple(Tolerance(t.rtol / 100, t.atol) for t in expectation.tolerances)
+    nudged = call(reference.REFERENCE[case.exercise], tuple(args))
+    return compare(expectation.reference, nudged, expectation.part_names, tight).ok
+
+
+def expectations(cases: tuple[Case, ...]) -> tuple[Expectation, ...]:
+    """Expectations for the cases, dropping hidden ones that are ill-conditioned."""
+    out = []
+    for case in cases:
+        e = expect(case)
+        if case.visibility == "hidden" and not well_conditioned(case, e):
+            continue
+        out.append(e)
+    return tuple(out)
+
+
+def is_nonfinite(value: Any) -> bool:
+    try:
+        return not bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError):
+        return any(is_nonfinite(v) for v in value) if isinstance(value, tuple) else False
+
+
+__all__ = ["Expectation", "VariantResult", "expect", "expectations"]
