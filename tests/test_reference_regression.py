@@ -6,6 +6,8 @@ update rule derived here from J(w0, w1) by sympy, independently of the implement
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -102,6 +104,14 @@ def test_inputs_are_unchanged():
     linear_regression_gd(x, y, 0.0, 0.0, 0.1, 50)
     np.testing.assert_array_equal(x, x_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
+    x, y = regression_data(20, seed=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w0, w1 = linear_regression_gd(50 * x, y, 0.0, 0.0, 10.0, 500)
+    assert not np.isfinite(w0) and not np.isfinite(w1)
 
 
 # The gradient mistakes are rescaled gradients: each equals the reference at another rate.
