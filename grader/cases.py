@@ -134,7 +134,8 @@ def _derivative(rng):
 
 
 def _scheme_probes(rng):
-    """Same f and x at halving h: the error's slope in log-log tells the scheme."""
+    """Same f and x at halving h: the error's slope in log-log tells the scheme, and the
+    answer must be the difference at *this* h (a fixed step of one's own fails here)."""
     f = FunctionSpec((f"exp({_coef(rng, 0.5, 1.0)}*x) + {_coef(rng)}*x**3",))
     x = float(np.round(rng.uniform(0.5, 1.5), 3))
     for k, h in enumerate((0.2, 0.1, 0.05, 0.025)):
@@ -272,6 +273,5 @@ def hidden_cases(exercise: str, seed: int, student_id: str | None = None) -> tup
     cases = []
     for slug, args, tags in GENERATORS[exercise](rng):
         prepared = tuple(a.with_source() if isinstance(a, FunctionSpec) else a for a in args)
-        weight = 0.0 if "probe" in tags else 1.0
-        cases.append(Case(f"hidden_{slug}", exercise, prepared, "hidden", weight, tags))
+        cases.append(Case(f"hidden_{slug}", exercise, prepared, "hidden", 1.0, tags))
     return tuple(cases)

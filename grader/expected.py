@@ -40,6 +40,7 @@ class Expectation:
     target: Any
     tolerances: tuple[Tolerance, ...]
     variants: tuple[VariantResult, ...]
+    alternatives: tuple[Any, ...] = ()  # other accepted answers (another difference scheme)
 
     @property
     def part_names(self) -> tuple[str, ...]:
@@ -92,11 +93,18 @@ def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -
     return tuple(bounds)
 
 
+# At a probe's large h, the answer must be one of the accepted schemes at exactly that h,
+# up to rounding: this is what tells a step of one's own from the given one.
+SCHEME_AT_H = Tolerance(rtol=1e-7, atol=1e-10)
+
+
 def _target_and_tolerances(case: Case) -> tuple[Any, tuple[Tolerance, ...], Any]:
     exercise = load_exercise(case.exercise)
     spec = exercise.tolerance
     ref = call(reference.REFERENCE[case.exercise], case.args)
     n_parts = max(len(BY_NAME[case.exercise].returns), 1)
+    if spec["kind"] == "finite_difference" and "probe" in case.tags:
+        return ref, (SCHEME_AT_H,), ref
     if spec["kind"] == "finite_difference":
         f, x, h = case.args
         exact = f.derivative()(x)
@@ -116,7 +124,10 @@ def expect(case: Case) -> Expectation:
         except Exception:  # a variant may not apply to every input (e.g. m = 1)
             value = None
         variants.append(VariantResult(v.mistake_id, v.label, v.kind, value))
-    return Expectation(case, ref, target, tolerances, tuple(variants))
+    alternatives = ()
+    if "probe" in case.tags:
+        alternatives = tuple(v.value for v in variants if v.kind == "info" and v.value is not None)
+    return Expectation(case, ref, target, tolerances, tuple(variants), alternatives)
 
 
 # --- conditioning --------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Grading settings: which exercises and points, the hidden-case seed, visibility, language.
+
+An instructor's assignment file (TOML) overrides the defaults shipped in exercises/;
+`--seed` and the GDGRADE_SEED environment variable override the file's seed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .cases import DEFAULT_SEED
+from .contract import EXERCISE_IDS
+from .exercises import load_exercise
+from .i18n import DEFAULT_LANG, LANGUAGES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SEED_ENV = "GDGRADE_SEED"
+
+
+class AssignmentError(ValueError):
+    """A bad assignment file or setting; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    exercises: tuple[str, ...] = EXERCISE_IDS
+    points: Mapping[str, float] = field(default_factory=dict)
+    seed: int = DEFAULT_SEED
+    per_student: bool = False
+    hidden: bool = True  # grade hidden cases too (False: public cases only, as `check`)
+    reveal_hidden: bool = False  # show hidden inputs/expected values in reports
+    lang: str = DEFAULT_LANG
+    title: str = ""
+
+    def points_for(self, exercise: str) -> float:
+        return float(self.points.get(exercise, load_exercise(exercise).points))
+
+    def only(self, exercises: tuple[str, ...]) -> Assignment:
+        unknown = [e for e in exercises if e not in EXERCISE_IDS]
+        if unknown:
+            raise AssignmentError(
+                f"unknown exercise {unknown[0]!r}; choose from: {', '.join(EXERCISE_IDS)}"
+            )
+        return replace(self, exercises=tuple(e for e in EXERCISE_IDS if e in exercises))
+
+
+def load_assignment(path: str | Path | None) -> Assignment:
+    """Defaults, then the file (if any), then the seed from the environment."""
+    assignment = Assignment()
+    if path is not None:
+        assignment = _from_file(Path(path))
+    env = os.environ.get(SEED_ENV)
+    if env:
+        assignment = replace(assignment, seed=parse_seed(env, SEED_ENV))
+    return assignment
+
+
+def parse_seed(raw: Any, where: str = "--seed") -> int:
+    try:
+        return int(str(raw), 0)
+    except ValueError:
+        raise AssignmentError(f"{where}: {raw!r} is not an integer seed") from None
+
+
+def _from_file(path: Path) -> Assignment:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AssignmentError(f"assignment file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AssignmentError(f"assignment file {path} is not valid TOML: {exc}") from None
+    points = data.get("points", {})
+    if not isinstance(points, dict) or not all(
+        isinstance(v, int | float) and v >= 0 for v in points.values()
+    ):
+        raise AssignmentError(f"{path}: [points] must map exercise ids to non-negative numbers")
+    chosen = tuple(data.get("exercises", points.keys() or EXERCISE_IDS))
+    lang = data.get("lang", DEFAULT_LANG)
+    if lang not in LANGUAGES:
+        raise AssignmentError(f"{path}: lang must be one of {', '.join(LANGUAGES)}")
+    assignment = Assignment(
+        points=dict(points),
+        seed=parse_seed(data.get("seed", DEFAULT_SEED), f"{path}: seed"),
+        per_student=bool(data.get("per_student", False)),
+        reveal_hidden=bool(data.get("reveal_hidden", False)),
+        lang=lang,
+        title=str(data.get("title", "")),
+    )
+    try:
+        return assignment.only(tuple(chosen))
+    except AssignmentError as exc:
+        raise AssignmentError(f"{path}: {exc}") from None

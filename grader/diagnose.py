@@ -1,0 +1,291 @@
+"""Recognise the classic mistakes — pure: from the case runs to a list of diagnoses.
+
+A diagnosis is attached when the student's outputs match a mistake variant's on the cases
+where that variant and the reference differ, or when the behaviour is seen directly
+(an exception, a timeout, None returned, an input changed, the given h ignored).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .compare import Tolerance, as_float_array, compare
+from .contract import BY_NAME
+from .exercises import load_exercise
+from .functions import FunctionSpec
+from .mistakes import RNG_IDS, severity
+from .model import LoadReport
+from .results import CaseRun, Diagnosis
+
+# How much of the evidence must agree before a variant is named: a student function may
+# differ from a variant on inputs where it also fails for other reasons.
+MATCH_FRACTION = 0.75
+VARIANT_MATCH_FD = Tolerance(rtol=1e-7, atol=1e-10)
+_STATUS_IDS = {"raised": "raises", "timeout": "timeout", "memory": "memory", "crashed": "crashed"}
+FIXED_STEPS = tuple(10.0**-k for k in range(1, 11))
+
+
+def diagnose(
+    exercise: str, runs: Sequence[CaseRun], load: LoadReport, source: str = ""
+) -> tuple[Diagnosis, ...]:
+    if runs and all(r.outcome.status == "missing" for r in runs):
+        return (_missing(exercise, load, source),)
+    found: list[Diagnosis] = []
+    found += _behaviour(runs)
+    variants = _variants(exercise, runs)
+    found += variants
+    if exercise in ("numerical_derivative", "numerical_gradient"):
+        found += _scheme(runs)
+    if exercise == "gradient_descent":
+        found += _f_opt(runs)
+    if load_exercise(exercise).rng_fallback and not any(d.id not in RNG_IDS for d in variants):
+        found += _rng(exercise, runs, [d.id for d in variants])
+    if any(d.id not in ("wrong_shape", "raises") for d in variants):
+        found = [d for d in found if d.id != "wrong_shape"]  # a named mistake explains the shape
+    return _unique(found)
+
+
+def _unique(found: list[Diagnosis]) -> tuple[Diagnosis, ...]:
+    """One diagnosis per id; evidence found by several rules is merged."""
+    seen: dict[str, Diagnosis] = {}
+    for d in found:
+        if d.id in seen:
+            d = Diagnosis(d.id, d.severity, seen[d.id].evidence | d.evidence)
+        seen[d.id] = d
+    return tuple(seen.values())
+
+
+def _missing(exercise: str, load: LoadReport, source: str) -> Diagnosis:
+    broken = [p for p in load.problems if p.kind == "syntax_error"]
+    if broken and f"def {exercise}" in source:
+        p = broken[0]
+        return Diagnosis("syntax_error", "mistake", {"line": p.line, "cell": p.cell})
+    return Diagnosis("not_defined", "mistake", {})
+
+
+def _case_ids(runs: Sequence[CaseRun]) -> list[str]:
+    return [r.case.id for r in runs]
+
+
+def _behaviour(runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    found = []
+    by_status = {}
+    for r in runs:
+        by_status.setdefault(r.outcome.status, []).append(r)
+    for status, mistake_id in _STATUS_IDS.items():
+        hit = by_status.get(status, [])
+        if hit:
+            first = hit[0].outcome
+            evidence = {"cases": _case_ids(hit), "of": len(runs)}
+            if status == "raised":
+                evidence |= {"error_type": first.error_type, "message": first.error_message}
+            found.append(Diagnosis(mistake_id, "mistake", evidence))
+    none = [r for r in by_status.get("returned", []) if r.outcome.value is None]
+    if none:
+        printed = any(r.outcome.stdout.strip() for r in none)
+        found.append(
+            Diagnosis("returns_none", "mistake", {"cases": _case_ids(none), "printed": printed})
+        )
+    shaped = [
+        r
+        for r in runs
+        if r.outcome.status == "bad_return"
+        or (r.returned and r.outcome.value is not None and r.comparison.kind in _SHAPE_KINDS)
+    ]
+    if shaped:
+        found.append(Diagnosis("wrong_shape", "mistake", _shape_evidence(shaped)))
+    mutated = [r for r in runs if r.outcome.mutated_args]
+    if mutated:
+        params = BY_NAME[runs[0].case.exercise].params
+        names = sorted({params[i] for r in mutated for i in r.outcome.mutated_args})
+        evidence = {"cases": _case_ids(mutated), "arguments": names}
+        found.append(Diagnosis("mutates_input", "mistake", evidence))
+    return found
+
+
+_SHAPE_KINDS = ("type", "arity", "shape")
+
+
+def _shape_evidence(shaped: Sequence[CaseRun]) -> dict[str, Any]:
+    r = shaped[0]
+    c = r.comparison
+    evidence: dict[str, Any] = {"cases": _case_ids(shaped), "kind": c.kind}
+    if r.outcome.status == "bad_return":
+        evidence |= {"kind": "type", "got_type": r.outcome.error_type}
+    elif c.kind == "arity":
+        evidence |= {"got": c.got_arity, "expected": c.expected_arity}
+    elif c.first_failure is not None:
+        p = c.first_failure
+        evidence |= {"part": p.part, "got": p.got_shape or p.got_type, "expected": p.expected_shape}
+    return evidence
+
+
+# --- matching the known-mistake variants ---------------------------------------------
+
+
+def _student_matches(run: CaseRun, value: Any) -> bool:
+    e = run.expectation
+    if load_exercise(run.case.exercise).tolerance["kind"] == "finite_difference":
+        tolerances = (VARIANT_MATCH_FD,)
+    else:
+        tolerances = e.tolerances
+    return compare(value, run.outcome.value, e.part_names, tolerances).ok
+
+
+def _variant_differs(run: CaseRun, value: Any) -> bool:
+    e = run.expectation
+    return value is not None and not compare(e.target, value, e.part_names, e.tolerances).ok
+
+
+def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    found = []
+    answered = [r for r in runs if r.returned and r.outcome.value is not None]
+    if not answered:
+        return found
+    mistake_ids = sorted(
+        {v.mistake_id for r in answered for v in r.expectation.variants if v.kind == "mistake"}
+    )
+    for mistake_id in mistake_ids:
+        telling, matched = [], []
+        for r in answered:
+            values = [v.value for v in r.expectation.variants if v.mistake_id == mistake_id]
+            differing = [v for v in values if _variant_differs(r, v)]
+            if not differing:
+                continue
+            telling.append(r)
+            if not r.comparison.ok and any(_student_matches(r, v) for v in differing):
+                matched.append(r)
+        if matched and len(matched) >= MATCH_FRACTION * len(telling):
+            evidence = {"cases": _case_ids(matched), "of": len(telling)}
+            found.append(Diagnosis(mistake_id, severity(mistake_id), evidence))
+    return found
+
+
+# --- finite differences: which scheme, and is h used ---------------------------------
+
+
+def _scheme(runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    probes = [r for r in runs if "probe" in r.case.tags and r.returned]
+    values = [as_float_array(r.outcome.value) for r in probes]
+    if len(probes) < 3 or any(v is None or v.shape != values[0].shape for v in values):
+        return []
+    first = [float(v.ravel()[0]) for v in values]
+    f, x, _ = probes[0].case.args
+    exact = float(np.ravel(f.derivative()(x))[0])
+    if max(abs(v - first[0]) for v in first) <= 1e-12 * (1 + abs(first[0])):
+        return _ignored_step(f, x, first[0], exact)
+    hs = np.array([r.case.args[2] for r in probes], dtype=float)
+    errors = np.abs(np.array(first) - exact)
+    if np.any(errors == 0) or not np.all(np.isfinite(errors)):
+        return []
+    order = float(np.polyfit(np.log(hs), np.log(errors), 1)[0])
+    evidence = {"order": round(order, 2), "steps": hs.tolist()}
+    if order > 1.5:
+        return [Diagnosis("central_difference", "info", evidence)]
+    if order > 0.5:
+        forward = _one_sided_distance(probes, "forward_difference")
+        backward = _one_sided_distance(probes, "backward_difference")
+        scheme = "forward_difference" if forward <= backward else "backward_difference"
+        return [Diagnosis(scheme, "info", evidence)]
+    return []
+
+
+def _one_sided_distance(probes: Sequence[CaseRun], scheme: str) -> float:
+    total = 0.0
+    for r in probes:
+        for v in r.expectation.variants:
+            if v.mistake_id == scheme and v.value is not None:
+                got = np.ravel(np.asarray(r.outcome.value, dtype=float))
+                total += float(np.abs(got - np.ravel(np.asarray(v.value, dtype=float))).sum())
+    return total
+
+
+def _difference(f: FunctionSpec, x: Any, h: float, scheme: str) -> float:
+    x0 = np.asarray(x, dtype=float)
+    e = np.zeros_like(x0) if x0.ndim else np.float64(1.0)
+    if x0.ndim:
+        e[0] = 1.0
+    with np.errstate(all="ignore"):
+        if scheme == "central":
+            return float((f(x0 + h * e) - f(x0 - h * e)) / (2 * h))
+        if scheme == "forward":
+            return float((f(x0 + h * e) - f(x0)) / h)
+        return float((f(x0) - f(x0 - h * e)) / h)
+
+
+def _ignored_step(f: FunctionSpec, x: Any, value: float, exact: float) -> list[Diagnosis]:
+    """The answer does not move with h: find the fixed step the student used, if any."""
+    for step in FIXED_STEPS:
+        for scheme in ("central", "forward", "backward"):
+            guess = _difference(f, x, step, scheme)
+            if math.isclose(guess, value, rel_tol=1e-9, abs_tol=1e-12):
+                evidence = {"step": step, "scheme": scheme}
+                found = [Diagnosis("step_ignored", "mistake", evidence)]
+                if step < 1e-8:
+                    found.append(Diagnosis("cancellation", "mistake", evidence))
+                return found
+    found = [Diagnosis("step_ignored", "mistake", {})]
+    if abs(value - exact) > 1e-6 * (1 + abs(exact)):
+        found.append(Diagnosis("cancellation", "mistake", {"error": abs(value - exact)}))
+    return found
+
+
+# --- gradient_descent: f_opt must be f(x_opt) ----------------------------------------
+
+
+def _f_opt(runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    wrong = []
+    for r in runs:
+        value = r.outcome.value
+        if not (r.returned and isinstance(value, list | tuple) and len(value) == 3):
+            continue
+        x_opt, f_opt = as_float_array(value[0]), as_float_array(value[1])
+        if x_opt is None or f_opt is None or f_opt.size != 1:
+            continue
+        f = r.case.args[0]
+        at_x = float(np.asarray(f(x_opt if x_opt.ndim else float(x_opt)), dtype=float))
+        got = float(f_opt.ravel()[0])
+        if math.isfinite(at_x) and not math.isclose(got, at_x, rel_tol=1e-6, abs_tol=1e-9):
+            wrong.append(r)
+    if wrong:
+        return [Diagnosis("f_opt_wrong_point", "mistake", {"cases": _case_ids(wrong)})]
+    return []
+
+
+# --- sgd / mini-batch: judged on the loss reached when the rng protocol is not kept --
+
+
+def loss_reached(run: CaseRun, loss_rtol: float) -> bool:
+    """The student's final weights reach the reference's loss within the stated band."""
+    from reference.least_squares import loss
+
+    X, y, w0 = run.case.args[0], run.case.args[1], run.case.args[2]
+    value = run.outcome.value
+    if not (run.returned and isinstance(value, list | tuple) and len(value) == 2):
+        return False
+    w = as_float_array(value[0])
+    if w is None or w.shape != np.shape(w0) or not np.all(np.isfinite(w)):
+        return False
+    ref = loss(X, y, np.asarray(run.expectation.reference[0], dtype=float))
+    start = loss(X, y, np.asarray(w0, dtype=float))
+    got = loss(X, y, w)
+    return abs(got - ref) <= loss_rtol * ref + 1e-9 * (1 + start)
+
+
+def _rng(exercise: str, runs: Sequence[CaseRun], named: list[str]) -> list[Diagnosis]:
+    fallback = load_exercise(exercise).rng_fallback
+    assert fallback is not None
+    failing = [r for r in runs if r.returned and not r.comparison.ok]
+    if not failing:
+        return []
+    reached = [r for r in failing if loss_reached(r, fallback.loss_rtol)]
+    evidence = {"reached": _case_ids(reached), "of": len(failing), "band": fallback.loss_rtol}
+    if named:  # no_shuffle / shuffle_once: already named; record what they reach
+        return [Diagnosis(i, "mistake", evidence) for i in named if i in RNG_IDS]
+    if len(reached) >= min(fallback.seeds, len(failing)) and len(reached) >= 1:
+        return [Diagnosis("ignores_rng", "mistake", evidence)]
+    return []

@@ -1,0 +1,147 @@
+"""The grading driver: a short list of stage calls (load -> cases -> sandbox -> compare ->
+diagnose -> score -> report). It prints nothing and never exits; the CLI does that."""
+
+from __future__ import annotations
+
+import platform
+import shlex
+import time
+import traceback
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .assignment import Assignment
+from .cases import hidden_cases
+from .contract import EXERCISE_IDS
+from .diagnose import diagnose
+from .exercises import load_exercise, public_cases
+from .expected import Expectation, expectations
+from .report import CaseResult, ExerciseResult, GradeReport
+from .results import judge
+from .sandbox import Sandbox, SubmissionRun
+from .score import score_exercise
+from .submission import Submission, load_submission
+
+
+@lru_cache(maxsize=256)
+def case_set(
+    exercise: str, seed: int, student_id: str | None, hidden: bool
+) -> tuple[Expectation, ...]:
+    """Expected values and variant outputs, computed once per (exercise, seed, student)."""
+    cases = public_cases(exercise)
+    if hidden:
+        cases = cases + hidden_cases(exercise, seed, student_id)
+    return expectations(cases)
+
+
+def versions() -> dict[str, str]:
+    return {
+        "gdgrade": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+
+
+def student_id_for(path: Path, explicit: str | None) -> str:
+    return explicit or path.stem
+
+
+def regrade_command(path: Path, assignment: Assignment, student_id: str | None) -> str:
+    words = ["gdgrade", "grade", str(path), "--seed", str(assignment.seed)]
+    if assignment.per_student and student_id:
+        words += ["--per-student", student_id]
+    if tuple(assignment.exercises) != EXERCISE_IDS:
+        for e in assignment.exercises:
+            words += ["--exercise", e]
+    return shlex.join(words)
+
+
+def grade_exercise(
+    exercise: str,
+    assignment: Assignment,
+    sets: Sequence[Expectation],
+    run: SubmissionRun,
+    source: str,
+) -> ExerciseResult:
+    meta = load_exercise(exercise)
+    runs = [judge(e, o) for e, o in zip(sets, run.outcomes[exercise], strict=True)]
+    diagnoses = diagnose(exercise, runs, run.load, source)
+    scored = score_exercise(meta, assignment.points_for(exercise), runs, diagnoses)
+    cases = tuple(
+        CaseResult(
+            id=r.case.id,
+            visibility=r.case.visibility,
+            weight=r.case.weight,
+            tags=r.case.tags,
+            title=r.case.title,
+            credit=credit,
+            outcome=r.outcome,
+            comparison=r.comparison,
+            args=r.case.args,
+            expected=r.expectation.target,
+        )
+        for r, credit in zip(runs, scored.credits, strict=True)
+    )
+    return ExerciseResult(
+        id=exercise,
+        number=meta.number,
+        title=meta.title,
+        score=scored.score,
+        max_score=scored.max_score,
+        status=scored.status,
+        cases=cases,
+        diagnoses=diagnoses,
+        capped=scored.capped,
+    )
+
+
+def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:
+    meta = load_exercise(exercise)
+    points = assignment.points_for(exercise)
+    return ExerciseResult(exercise, meta.number, meta.title, 0.0, points, "error", (), ())
+
+
+def grade_submission(
+    submission: Submission,
+    assignment: Assignment,
+    sandbox: Sandbox,
+    student_id: str | None = None,
+) -> GradeReport:
+    started = time.monotonic()
+    key = student_id if assignment.per_student else None
+    sets = {e: case_set(e, assignment.seed, key, assignment.hidden) for e in assignment.exercises}
+    run = sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()})
+    results, faults = [], []
+    for e in assignment.exercises:
+        try:
+            results.append(grade_exercise(e, assignment, sets[e], run, submission.source))
+        except Exception:  # our fault, not the student's: keep it apart and go on
+            faults.append(f"{e}: {traceback.format_exc(limit=-3).strip()}")
+            results.append(_faulted(e, assignment))
+    return GradeReport(
+        submission=str(submission.path),
+        sha256=submission.sha256,
+        student_id=key,
+        exercises=tuple(results),
+        load=run.load,
+        seed=assignment.seed,
+        per_student=assignment.per_student,
+        versions=versions(),
+        command=regrade_command(submission.path, assignment, key),
+        duration_s=time.monotonic() - started,
+        grader_errors=tuple(faults),
+        reveal_hidden=assignment.reveal_hidden,
+    )
+
+
+def grade_path(
+    path: str | Path, assignment: Assignment, sandbox: Sandbox, student_id: str | None = None
+) -> GradeReport:
+    """Load and grade one file; raises SubmissionError for unreadable input."""
+    submission = load_submission(path)
+    sid = student_id_for(Path(path), student_id)
+    return grade_submission(submission, assignment, sandbox, sid)

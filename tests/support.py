@@ -1,0 +1,36 @@
+"""Test helpers: run trusted functions (reference variants) as if they were a student's.
+
+The outcome goes through the same plain-JSON encoding as a sandbox reply, so what the
+grading stages see is exactly what they would see from the child process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from grader.cases import hidden_cases
+from grader.compare import Comparison
+from grader.expected import Expectation, call, expectations
+from grader.model import CallOutcome
+from grader.results import CaseRun, judge
+from grader.values import decode, encode
+
+
+def as_outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> CallOutcome:
+    try:
+        value = call(fn, args)
+    except Exception as exc:  # the "student" raised
+        return CallOutcome("raised", error_type=type(exc).__name__, error_message=str(exc))
+    return CallOutcome("returned", value=decode(json.loads(json.dumps(encode(value)))))
+
+
+def hidden_set(exercise: str, seed: int = 7) -> tuple[Expectation, ...]:
+    return expectations(hidden_cases(exercise, seed))
+
+
+def runs_of(fn: Callable[..., Any] | None, sets: tuple[Expectation, ...]) -> list[CaseRun]:
+    if fn is None:
+        return [CaseRun(e, CallOutcome("missing"), Comparison("missing")) for e in sets]
+    return [judge(e, as_outcome(fn, e.case.args)) for e in sets]

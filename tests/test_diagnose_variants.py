@@ -1,0 +1,68 @@
+"""Every known-mistake variant, run as a student, is named by its id and loses points;
+the reference, run as a student, gets full marks and no mistake."""
+
+from __future__ import annotations
+
+import pytest
+from support import hidden_set, runs_of
+
+import reference
+from grader.diagnose import diagnose
+from grader.exercises import load_exercise
+from grader.model import LoadReport
+from grader.score import score_exercise
+
+LOADED = LoadReport(defined=reference.EXERCISES)
+MISTAKES = [
+    pytest.param(v, id=f"{v.exercise}-{v.mistake_id}-{v.label}")
+    for v in reference.VARIANTS
+    if v.kind == "mistake"
+]
+
+
+@pytest.mark.parametrize("exercise", reference.EXERCISES)
+@pytest.mark.parametrize("seed", [7, 2024])
+def test_reference_as_student_gets_full_marks_and_no_mistake(exercise, seed):
+    sets = hidden_set(exercise, seed)
+    runs = runs_of(reference.REFERENCE[exercise], sets)
+    found = diagnose(exercise, runs, LOADED)
+    scored = score_exercise(load_exercise(exercise), 10, runs, found)
+    assert [d.id for d in found if d.severity == "mistake"] == []
+    assert scored.score == 10 and scored.status == "passed"
+
+
+@pytest.mark.parametrize("variant", MISTAKES)
+def test_mistake_variant_is_named_and_loses_points(variant):
+    sets = hidden_set(variant.exercise)
+    runs = runs_of(variant.fn, sets)
+    found = diagnose(variant.exercise, runs, LOADED)
+    scored = score_exercise(load_exercise(variant.exercise), 10, runs, found)
+    assert variant.mistake_id in [d.id for d in found]
+    assert scored.score < 10
+
+
+ACCEPTED = [
+    pytest.param(v, id=f"{v.exercise}-{v.mistake_id}")
+    for v in reference.VARIANTS
+    if v.kind == "info"
+]
+
+
+@pytest.mark.parametrize("variant", ACCEPTED)
+def test_every_accepted_scheme_gets_full_marks_and_is_named(variant):
+    sets = hidden_set(variant.exercise)
+    runs = runs_of(variant.fn, sets)
+    found = diagnose(variant.exercise, runs, LOADED)
+    scored = score_exercise(load_exercise(variant.exercise), 10, runs, found)
+    assert scored.score == 10
+    assert [d.id for d in found] == [variant.mistake_id]
+
+
+@pytest.mark.parametrize("exercise", reference.EXERCISES)
+def test_missing_function_scores_zero_and_says_not_defined(exercise):
+    sets = hidden_set(exercise)
+    runs = runs_of(None, sets)
+    found = diagnose(exercise, runs, LOADED)
+    scored = score_exercise(load_exercise(exercise), 10, runs, found)
+    assert [d.id for d in found] == ["not_defined"]
+    assert (scored.score, scored.status) == (0, "missing")
