@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import batch_gradient_descent, minibatch_gd, sgd
+from reference import batch_gradient_descent, minibatch_gd, sgd, variants_by_id, variants_for
 from reference.least_squares import mean_gradient
 
 W_TRUE = np.array([1.0, -2.0, 0.5])
@@ -48,8 +48,11 @@ def replayed_permutations(rng: np.random.Generator, m: int, n_epochs: int) -> li
     return [replay.permutation(m) for _ in range(n_epochs)]
 
 
-def loop_descent(X, y, w0, learning_rate, orders, batch_size):
-    """Mini-batch descent written out sample by sample: the oracle for whole paths."""
+def loop_descent(X, y, w0, learning_rate, orders, batch_size, divisor=None):
+    """Mini-batch descent written out sample by sample: the oracle for whole paths.
+
+    `divisor(batch)` is what the summed gradient is divided by (the batch's size)."""
+    divisor = divisor or len
     w = np.array(w0, dtype=float)
     path = []
     for order in orders:
@@ -58,7 +61,7 @@ def loop_descent(X, y, w0, learning_rate, orders, batch_size):
             total = np.zeros_like(w)
             for i in batch:
                 total += X[i] * (X[i] @ w - y[i])
-            w = w - learning_rate * total / len(batch)
+            w = w - learning_rate * total / divisor(batch)
         path.append(w)
     return w, np.array(path)
 
@@ -271,6 +274,85 @@ def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
     for w, path in results:
         assert not np.all(np.isfinite(w))
         assert np.shape(path)[1] == 3
+
+
+# --- the mistake variants reproduce what a student writing the mistake gets ----------------
+
+
+def mistaken_path(mistake_id, X, y, w0, rate, orders, batch_size):
+    """The path of each known mistake, from the same loop and the permutations drawn."""
+    m = len(y)
+    loop = loop_descent
+    if mistake_id == "no_shuffle":
+        return loop(X, y, w0, rate, [np.arange(m)] * len(orders), batch_size)[1]
+    if mistake_id == "shuffle_once":
+        return loop(X, y, w0, rate, [orders[0]] * len(orders), batch_size)[1]
+    if mistake_id == "drops_last_batch":
+        kept = m - m % batch_size
+        return loop(X, y, w0, rate, [o[:kept] for o in orders], batch_size)[1]
+    if mistake_id == "mean_over_m":
+        return loop(X, y, w0, rate, orders, batch_size, divisor=lambda batch: m)[1]
+    if mistake_id == "sum_not_mean":
+        return loop(X, y, w0, rate, orders, batch_size, divisor=lambda batch: 1)[1]
+    if mistake_id == "full_batch_updates":
+        return loop(X, y, w0, rate, [np.arange(m)] * len(orders), m)[1]
+    if mistake_id == "per_sample_updates":
+        return loop(X, y, w0, rate, orders, 1)[1]
+    if mistake_id == "sign_ascent":
+        return loop(X, y, w0, -rate, orders, batch_size)[1]
+    if mistake_id == "path_includes_start":
+        return np.vstack([w0, loop(X, y, w0, rate, orders, batch_size)[1]])
+    raise AssertionError(f"no oracle written for {mistake_id}")
+
+
+MINIBATCH_MISTAKES = sorted(
+    {v.mistake_id for v in variants_for("minibatch_gd")} - {"unpaired_shuffle"}
+)
+
+
+@pytest.mark.parametrize("mistake_id", MINIBATCH_MISTAKES)
+def test_minibatch_mistake_variant_is_the_mistaken_loop(mistake_id):
+    (variant,) = variants_by_id("minibatch_gd", mistake_id)
+    X, y = noisy_problem(m=23, seed=4)
+    w0 = np.array([0.3, -0.2, 0.1])
+    rng = np.random.default_rng(8)
+    orders = replayed_permutations(rng, 23, 3)
+    _, path = variant.fn(X, y, w0, 0.05, 3, 5, rng)
+    expected = mistaken_path(mistake_id, X, y, w0, 0.05, orders, 5)
+    np.testing.assert_allclose(path, expected, rtol=1e-11, atol=1e-14)
+
+
+def test_unpaired_shuffle_variant_pairs_x_and_y_from_two_permutations():
+    (variant,) = variants_by_id("minibatch_gd", "unpaired_shuffle")
+    X, y = noisy_problem(m=23, seed=4)
+    rng = np.random.default_rng(8)
+    draws = replayed_permutations(rng, 23, 6)
+    _, path = variant.fn(X, y, np.zeros(3), 0.05, 3, 5, rng)
+    w, expected = np.zeros(3), []
+    for epoch in range(3):
+        Xs, ys = X[draws[2 * epoch]], y[draws[2 * epoch + 1]]
+        w = loop_descent(Xs, ys, w, 0.05, [np.arange(23)], 5)[0]
+        expected.append(w)
+    np.testing.assert_allclose(path, expected, rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("exercise", ["sgd", "batch_gradient_descent"])
+def test_sgd_and_batch_mistake_variants_are_the_mistaken_loop(exercise):
+    X, y = noisy_problem(m=23, seed=6)
+    w0 = np.array([0.3, -0.2, 0.1])
+    for variant in variants_for(exercise, kind="mistake"):
+        if variant.mistake_id == "unpaired_shuffle":
+            continue
+        rng = np.random.default_rng(3)
+        if exercise == "sgd":
+            orders = replayed_permutations(rng, 23, 3)
+            _, path = variant.fn(X, y, w0, 0.02, 3, rng)
+            expected = mistaken_path(variant.mistake_id, X, y, w0, 0.02, orders, 1)
+        else:
+            _, path = variant.fn(X, y, w0, 0.02, 3)
+            orders = [np.arange(23)] * 3  # no rng: the stored order
+            expected = mistaken_path(variant.mistake_id, X, y, w0, 0.02, orders, 23)
+        np.testing.assert_allclose(path, expected, rtol=1e-11, atol=1e-14, err_msg=variant.label)
 
 
 # --- properties ---------------------------------------------------------------------------

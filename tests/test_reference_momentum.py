@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from reference import gradient_descent, momentum_descent
+from reference import gradient_descent, momentum_descent, variants_by_id
 
 X = sp.Symbol("x", real=True)
 LECTURE_F = sp.Rational(1, 2) * X**4 - 4 * X**3 + 10 * X**2 - 7 * X + 2
@@ -100,3 +100,34 @@ def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
         path = np.ravel(momentum_descent(overflowing_fp, 100.0, 0.1, 0.9, 50))
     assert len(path) == 50
     assert np.isfinite(path[0]) and not np.isfinite(path[-1])
+
+
+# --- the mistake variants reproduce what a student writing the mistake gets ----------------
+
+
+def momentum_loop(grad, x0, learning_rate, momentum, n_iter, form):
+    """The three update forms students write, as plain loops."""
+    x, v, path = float(x0), 0.0, []
+    for _ in range(n_iter):
+        if form == "ema":  # v = b v + (1 - b) f'(x); x = x - lr v
+            v = momentum * v + (1 - momentum) * grad(x)
+            x = x - learning_rate * v
+        elif form == "nesterov":  # gradient at the look-ahead point
+            v = momentum * v - learning_rate * grad(x + momentum * v)
+            x = x + v
+        else:  # velocity forgotten
+            x = x - learning_rate * grad(x)
+        path.append(x)
+    return np.array(path)
+
+
+@pytest.mark.parametrize(
+    ("mistake_id", "form"),
+    [("ema_momentum", "ema"), ("nesterov", "nesterov"), ("no_momentum", "plain")],
+)
+def test_momentum_mistake_variant_is_the_mistaken_loop(mistake_id, form):
+    (variant,) = variants_by_id("momentum_descent", mistake_id)
+    got = np.ravel(variant.fn(fp, 4.0, 0.02, 0.9, 40))
+    expected = momentum_loop(fp, 4.0, 0.02, 0.9, 40, form)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+    assert not np.allclose(got, np.ravel(momentum_descent(fp, 4.0, 0.02, 0.9, 40)))
