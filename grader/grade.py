@@ -95,7 +95,7 @@ def grade_exercise(
         status=scored.status,
         cases=cases,
         diagnoses=diagnoses,
-        capped=scored.capped,
+        cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
     )
 
 

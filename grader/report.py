@@ -50,7 +50,7 @@ class ExerciseResult:
     status: Status
     cases: tuple[CaseResult, ...]
     diagnoses: tuple[Diagnosis, ...]
-    capped: bool = False
+    cap: float | None = None  # the rng fallback's credit cap, when it applied
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 "max_score": e.max_score,
                 "status": e.status,
                 "status_text": text(lang, "status", e.status),
-                "capped_by_rng_fallback": e.capped,
+                "rng_fallback_cap": e.cap,
                 "diagnoses": [diagnosis_json(d, lang) for d in e.diagnoses],
                 "cases": [case_json(c, lang, report.reveal_hidden) for c in e.cases],
             }
