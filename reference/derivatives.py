@@ -9,14 +9,37 @@ the one-sided differences' O(h).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 
-from .registry import correct, variant
+from . import registry
 
 Scalar = Callable[[float], float]
 Field = Callable[[np.ndarray], float]
+
+
+def _quiet(register):
+    """Register a difference quotient that, like numpy, lets overflow become inf/nan silently."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def quiet(*args, **kwargs):
+            with np.errstate(all="ignore"):
+                return fn(*args, **kwargs)
+
+        return register(quiet)
+
+    return wrap
+
+
+def correct(exercise):
+    return _quiet(registry.correct(exercise))
+
+
+def variant(exercise, mistake_id, label="", kind="mistake"):
+    return _quiet(registry.variant(exercise, mistake_id, label, kind))
 
 
 @correct("numerical_derivative")
