@@ -6,6 +6,8 @@ and `message` (a case's comparison message); no report text is built in Python.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 import jinja2
 
 from .i18n import text
-from .report import GradeReport, case_message
+from .report import GradeReport, case_message, to_json
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 
@@ -58,3 +60,12 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
 def render_text(report: GradeReport, lang: str, color: bool = False) -> str:
     """Terminal text: a summary table first, details after; colour only on a TTY."""
     return render("report.txt.j2", report, lang, paint=_painter(color))
+
+
+def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
+    """The GradeReport itself, in its documented JSON form."""
+    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+# Every output format, by its --format name: (report, lang, color=...) -> str.
+FORMATS: dict[str, Callable[..., str]] = {"text": render_text, "json": render_json}

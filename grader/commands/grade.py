@@ -1,0 +1,98 @@
+"""`gdgrade grade PATH`: grade one submission and print or write its report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..assignment import Assignment, load_assignment, parse_seed
+from ..contract import EXERCISE_IDS
+from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
+from ..i18n import LANGUAGES
+
+
+def add_assignment_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that grade (grade, batch)."""
+    parser.add_argument(
+        "--exercise",
+        action="append",
+        choices=EXERCISE_IDS,
+        metavar="ID",
+        help="grade only these exercises (repeatable)",
+    )
+    parser.add_argument("--seed", help="seed of the hidden cases (default: GDGRADE_SEED or file)")
+    parser.add_argument("--assignment", help="assignment file (TOML): exercises, points, seed")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the report")
+    parser.add_argument(
+        "--reveal-hidden", action="store_true", help="show hidden cases' inputs and answers"
+    )
+
+
+def assignment_from(args: argparse.Namespace) -> Assignment:
+    assignment = load_assignment(args.assignment)
+    if args.seed is not None:
+        assignment = replace(assignment, seed=parse_seed(args.seed))
+    if args.exercise:
+        assignment = assignment.only(tuple(args.exercise))
+    if getattr(args, "per_student", None) is not None:
+        assignment = replace(assignment, per_student=True)
+    if args.reveal_hidden:
+        assignment = replace(assignment, reveal_hidden=True)
+    if args.lang:
+        assignment = replace(assignment, lang=args.lang)
+    return assignment
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    from ..render import FORMATS
+
+    parser = commands.add_parser("grade", help="grade one submission (.py or .ipynb)")
+    parser.add_argument("path", help="the submission file")
+    add_assignment_options(parser)
+    parser.add_argument(
+        "--per-student",
+        nargs="?",
+        const="",
+        metavar="ID",
+        help="give each student their own hidden cases; ID defaults to the file name",
+    )
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text")
+    parser.add_argument("--out", help="write the report here instead of standard output")
+    parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..grade import grade_path
+    from ..render import FORMATS
+    from ..sandbox import Sandbox
+    from ..submission import SubmissionError
+
+    assignment = assignment_from(args)
+    try:
+        with Sandbox() as sandbox:
+            report = grade_path(args.path, assignment, sandbox, args.per_student or None)
+    except SubmissionError as exc:
+        raise UsageError(str(exc)) from None
+    color = args.out is None and sys.stdout.isatty()
+    output = FORMATS[args.format](report, assignment.lang, color=color)
+    write_output(output, args.out)
+    for fault in report.grader_errors:
+        print(f"gdgrade: grader fault: {fault.splitlines()[0]}", file=sys.stderr)
+    if report.grader_errors:
+        return EXIT_FAULT
+    if args.fail_under is not None and report.score < args.fail_under:
+        return EXIT_BELOW
+    return EXIT_OK
+
+
+def write_output(output: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(output)
+        return
+    try:
+        Path(out).write_text(output, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
