@@ -19,16 +19,28 @@ SIGNIFICANT = 8  # digits shown; the graded tolerances are far tighter than the 
 
 LECTURE_F = """\
 def f(x):
-    return 0.5*x**4 - 4*x**3 + 10*x**2 - 7*x + 2
+    return 0.5 * x**4 - 4 * x**3 + 10 * x**2 - 7 * x + 2
+
 
 def fp(x):
-    return 2*x**3 - 12*x**2 + 20*x - 7
+    return 2 * x**3 - 12 * x**2 + 20 * x - 7
+
+
+"""
+LINE_DATA = """\
+X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
+y = np.array([1.0, 3.0, 5.0, 7.0])
+w0 = np.zeros(2)
+
 """
 
 
 @dataclass(frozen=True)
 class Example:
-    """`setup` defines the inputs, `steps` call the function, each of `shows` is printed."""
+    """`setup` defines the inputs, `steps` call the function, each of `shows` is printed.
+
+    The code is written as `ruff format` would write it, because it lands in the notebook.
+    """
 
     setup: str
     steps: tuple[str, ...]
@@ -42,7 +54,9 @@ EXAMPLES: dict[str, Example] = {
         ("numerical_derivative(f, 4, 1e-5)", "numerical_derivative(f, 4, 0.1)", "fp(4)"),
     ),
     "numerical_gradient": Example(
-        "def f(x):\n    return x[0]**2 + 3*x[0]*x[1] + 2*x[1]**2\n\nx = np.array([1.0, 2.0])\n",
+        "def f(x):\n"
+        "    return x[0] ** 2 + 3 * x[0] * x[1] + 2 * x[1] ** 2\n\n\n"
+        "x = np.array([1.0, 2.0])\n\n",
         (),
         ("numerical_gradient(f, x, 1e-5)", "x"),
     ),
@@ -67,7 +81,7 @@ EXAMPLES: dict[str, Example] = {
         ),
     ),
     "linear_regression_gd": Example(
-        "x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])\ny = 2 + 3*x\n",
+        "x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])\ny = 2 + 3 * x\n\n",
         (),
         (
             "linear_regression_gd(x, y, 0, 0, 0.05, 1)",
@@ -80,20 +94,18 @@ EXAMPLES: dict[str, Example] = {
         ("path[:3]", "path[-1]", "momentum_descent(fp, 4, 0.05, 0.0, 100)[-1]"),
     ),
     "batch_gradient_descent": Example(
-        "X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])\n"
-        "y = np.array([1.0, 3.0, 5.0, 7.0])\nw0 = np.zeros(2)\n",
+        LINE_DATA,
         ("w, path = batch_gradient_descent(X, y, w0, 0.1, 200)",),
         ("path[:2]", "path.shape", "w"),
     ),
     "sgd": Example(
-        "X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])\n"
-        "y = np.array([1.0, 3.0, 5.0, 7.0])\nw0 = np.zeros(2)\n",
+        LINE_DATA,
         ("w, path = sgd(X, y, w0, 0.05, 3, np.random.default_rng(0))",),
         ("np.random.default_rng(0).permutation(4)", "path", "w"),
     ),
     "minibatch_gd": Example(
         "X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0], [1.0, 4.0]])\n"
-        "y = np.array([1.0, 3.0, 5.0, 7.0, 9.0])\nw0 = np.zeros(2)\n",
+        "y = np.array([1.0, 3.0, 5.0, 7.0, 9.0])\nw0 = np.zeros(2)\n\n",
         ("w, path = minibatch_gd(X, y, w0, 0.1, 3, 2, np.random.default_rng(0))",),
         ("np.random.default_rng(0).permutation(5)", "path", "w"),
     ),
@@ -129,14 +141,17 @@ def run(exercise: str) -> list[str]:
     return [show(eval(expression, scope)) for expression in example.shows]
 
 
-def render(exercise: str) -> str:
-    """The runnable snippet with each expected value as `#` comments under its print."""
+def render(exercise: str, imports: bool = True) -> str:
+    """The runnable snippet with each expected value as `#` comments under its print.
+
+    Without `imports` it relies on numpy being imported already (the notebook's first cell).
+    """
     example = EXAMPLES[exercise]
-    lines = ["import numpy as np", ""]
-    if example.setup:
-        lines += [*example.setup.rstrip("\n").split("\n"), ""]
-    lines += list(example.steps)
+    code = example.setup
+    if imports:
+        code = "import numpy as np\n\n" + ("\n" if code.startswith("def") else "") + code
+    lines = list(example.steps)
     for expression, text in zip(example.shows, run(exercise), strict=True):
         lines.append(f"print({expression})")
         lines += [f"# {line}" for line in text.split("\n")]
-    return "\n".join(lines) + "\n"
+    return code + "\n".join(lines) + "\n"

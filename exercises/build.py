@@ -1,0 +1,117 @@
+"""Regenerate the generated part of what students receive, from the hand-written sources.
+
+    python exercises/build.py           # rewrite public_cases.json, statements' examples, notebook
+    python exercises/build.py --check   # only report stale files (exit 1 if any)
+
+Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
+and the examples (examples.py). Generated: every expected value, every number in a worked
+example, and starter.ipynb. Each function below returns the text a file should have, so a
+test can regenerate in memory and compare with what is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from gdgrade.exercises import catalog, examples, notebook, statements
+from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
+
+import reference
+from grader.contract import BY_NAME, EXERCISE_IDS
+from grader.values import RngSpec, decode, encode
+
+
+def materialise(args: tuple) -> tuple:
+    """Arguments ready to call: a fresh generator per RngSpec, copies of arrays."""
+    return tuple(
+        a.make() if isinstance(a, RngSpec) else a.copy() if isinstance(a, np.ndarray) else a
+        for a in args
+    )
+
+
+def expected(exercise: str, encoded_args: Any) -> Any:
+    """The reference result for the arguments exactly as stored (decoded from the file's form)."""
+    return reference.REFERENCE[exercise](*materialise(decode(encoded_args)))
+
+
+def case_entry(exercise: str, case: CaseInput) -> dict[str, Any]:
+    args = encode(tuple(case.args))
+    return {
+        "id": case.id,
+        "title": {"ko": case.title_ko, "en": case.title_en},
+        "args": args,
+        "expected": encode(expected(exercise, args)),
+        "tags": list(case.tags),
+        "weight": case.weight,
+    }
+
+
+def case_file(exercise: str) -> dict[str, Any]:
+    """The content of one `public_cases.json`."""
+    return {
+        "exercise": exercise,
+        "cases": [case_entry(exercise, case) for case in CASE_INPUTS[exercise]()],
+    }
+
+
+def case_file_text(exercise: str) -> str:
+    """JSON with one case per line, so a diff shows which case changed."""
+    data = case_file(exercise)
+    lines = [json.dumps(case, ensure_ascii=False) for case in data["cases"]]
+    head = f'{{"exercise": {json.dumps(data["exercise"])}, "cases": [\n'
+    return head + ",\n".join(lines) + "\n]}\n"
+
+
+def statement_text(exercise: str, lang: str) -> str:
+    return statements.statement(exercise, lang)
+
+
+def notebook_text() -> str:
+    parts = [
+        notebook.ExerciseCells(
+            number=BY_NAME[exercise].number,
+            statement_ko=statement_text(exercise, "ko"),
+            statement_en=statement_text(exercise, "en"),
+            starter=catalog.starter_path(exercise).read_text(encoding="utf-8"),
+            example=examples.render(exercise, imports=False),
+        )
+        for exercise in EXERCISE_IDS
+    ]
+    return notebook.text(notebook.build(parts))
+
+
+def generated_files() -> dict[Path, str]:
+    """Every generated file and the text it should have now."""
+    files: dict[Path, str] = {}
+    for exercise in EXERCISE_IDS:
+        files[catalog.cases_path(exercise)] = case_file_text(exercise)
+        for lang in catalog.LANGUAGES:
+            files[catalog.statement_path(exercise, lang)] = statement_text(exercise, lang)
+    files[catalog.NOTEBOOK_PATH] = notebook_text()
+    return files
+
+
+def stale(files: dict[Path, str]) -> list[Path]:
+    return [p for p, text in files.items() if not p.exists() or p.read_text("utf-8") != text]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="report stale files, write nothing")
+    options = parser.parse_args(argv)
+    files = generated_files()
+    outdated = stale(files)
+    for path in outdated:
+        if not options.check:
+            path.write_text(files[path], encoding="utf-8")
+        print(f"{'stale' if options.check else 'wrote'} {path.relative_to(catalog.ROOT.parent)}")
+    return 1 if options.check and outdated else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
