@@ -41,6 +41,8 @@ class Expectation:
     tolerances: tuple[Tolerance, ...]
     variants: tuple[VariantResult, ...]
     alternatives: tuple[Any, ...] = ()  # other accepted answers (another difference scheme)
+    loss_range: tuple[float, float] | None = None  # final losses the reference reaches with
+    # other shuffles (rng exercises only): what a result that breaks the protocol must reach
 
     @property
     def part_names(self) -> tuple[str, ...]:
@@ -127,7 +129,24 @@ def expect(case: Case) -> Expectation:
     alternatives = ()
     if "probe" in case.tags:
         alternatives = tuple(v.value for v in variants if v.kind == "info" and v.value is not None)
-    return Expectation(case, ref, target, tolerances, tuple(variants), alternatives)
+    losses = _loss_range(case, ref)
+    return Expectation(case, ref, target, tolerances, tuple(variants), alternatives, losses)
+
+
+def _loss_range(case: Case, ref: Any) -> tuple[float, float] | None:
+    """The final losses of the reference with this seed and `seeds` other ones."""
+    fallback = load_exercise(case.exercise).rng_fallback
+    if fallback is None or not isinstance(case.args[-1], RngSpec):
+        return None
+    from reference.least_squares import loss
+
+    X, y = case.args[0], case.args[1]
+    seed = case.args[-1].seed
+    losses = [loss(X, y, ref[0])]
+    for k in range(1, fallback.seeds + 1):
+        other = (*case.args[:-1], RngSpec(seed + k))
+        losses.append(loss(X, y, call(reference.REFERENCE[case.exercise], other)[0]))
+    return min(losses), max(losses)
 
 
 # --- conditioning --------------------------------------------------------------------
