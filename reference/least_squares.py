@@ -198,13 +198,13 @@ BATCH_MISTAKES = ("sum_not_mean", "per_sample_updates", "sign_ascent", "path_inc
 
 def _register() -> None:
     for mistake_id, fn in MINIBATCH_MISTAKES.items():
-        variant("minibatch_gd", mistake_id)(fn)
+        variant("minibatch_gd", mistake_id, mistake_id)(fn)
     for mistake_id in SGD_MISTAKES:
         fn = MINIBATCH_MISTAKES[mistake_id]
-        variant("sgd", mistake_id)(lambda X, y, w0, lr, n, rng, fn=fn: fn(X, y, w0, lr, n, 1, rng))
+        variant("sgd", mistake_id, mistake_id)(lambda X, y, w0, lr, n, rng, fn=fn: fn(X, y, w0, lr, n, 1, rng))
     for mistake_id in BATCH_MISTAKES:
         fn = MINIBATCH_MISTAKES[mistake_id]
-        variant("batch_gradient_descent", mistake_id)(
+        variant("batch_gradient_descent", mistake_id, mistake_id)(
             lambda X, y, w0, lr, n, fn=fn: fn(X, y, w0, lr, n, len(y), _StoredOrder())
         )
 
