@@ -12,6 +12,7 @@ from typing import Any
 
 from grader.cases import hidden_cases
 from grader.compare import Comparison
+from grader.exercises import public_cases
 from grader.expected import Expectation, call, expectations
 from grader.model import CallOutcome
 from grader.results import CaseRun, judge
@@ -26,8 +27,9 @@ def as_outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> CallOutcome:
     return CallOutcome("returned", value=decode(json.loads(json.dumps(encode(value)))))
 
 
-def hidden_set(exercise: str, seed: int = 7) -> tuple[Expectation, ...]:
-    return expectations(hidden_cases(exercise, seed))
+def case_set(exercise: str, seed: int = 7) -> tuple[Expectation, ...]:
+    """Public and hidden cases, as `gdgrade grade` uses them."""
+    return expectations(public_cases(exercise) + hidden_cases(exercise, seed))
 
 
 def runs_of(fn: Callable[..., Any] | None, sets: tuple[Expectation, ...]) -> list[CaseRun]:

@@ -4,7 +4,7 @@ the reference, run as a student, gets full marks and no mistake."""
 from __future__ import annotations
 
 import pytest
-from support import hidden_set, runs_of
+from support import case_set, runs_of
 
 import reference
 from grader.diagnose import diagnose
@@ -23,7 +23,7 @@ MISTAKES = [
 @pytest.mark.parametrize("exercise", reference.EXERCISES)
 @pytest.mark.parametrize("seed", [7, 2024])
 def test_reference_as_student_gets_full_marks_and_no_mistake(exercise, seed):
-    sets = hidden_set(exercise, seed)
+    sets = case_set(exercise, seed)
     runs = runs_of(reference.REFERENCE[exercise], sets)
     found = diagnose(exercise, runs, LOADED)
     scored = score_exercise(load_exercise(exercise), 10, runs, found)
@@ -33,7 +33,7 @@ def test_reference_as_student_gets_full_marks_and_no_mistake(exercise, seed):
 
 @pytest.mark.parametrize("variant", MISTAKES)
 def test_mistake_variant_is_named_and_loses_points(variant):
-    sets = hidden_set(variant.exercise)
+    sets = case_set(variant.exercise)
     runs = runs_of(variant.fn, sets)
     found = diagnose(variant.exercise, runs, LOADED)
     scored = score_exercise(load_exercise(variant.exercise), 10, runs, found)
@@ -50,7 +50,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("variant", ACCEPTED)
 def test_every_accepted_scheme_gets_full_marks_and_is_named(variant):
-    sets = hidden_set(variant.exercise)
+    sets = case_set(variant.exercise)
     runs = runs_of(variant.fn, sets)
     found = diagnose(variant.exercise, runs, LOADED)
     scored = score_exercise(load_exercise(variant.exercise), 10, runs, found)
@@ -60,7 +60,7 @@ def test_every_accepted_scheme_gets_full_marks_and_is_named(variant):
 
 @pytest.mark.parametrize("exercise", reference.EXERCISES)
 def test_missing_function_scores_zero_and_says_not_defined(exercise):
-    sets = hidden_set(exercise)
+    sets = case_set(exercise)
     runs = runs_of(None, sets)
     found = diagnose(exercise, runs, LOADED)
     scored = score_exercise(load_exercise(exercise), 10, runs, found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from support import hidden_set, runs_of
+from support import case_set, runs_of
 
 import reference
 from grader.diagnose import diagnose
@@ -27,7 +27,7 @@ def sgd_with_its_own_generator(X, y, w0, learning_rate, n_epochs, rng):
 
 
 def test_sgd_ignoring_the_rng_gets_capped_credit_and_is_told_why():
-    sets = hidden_set("sgd")
+    sets = case_set("sgd")
     runs = runs_of(sgd_with_its_own_generator, sets)
     found = diagnose("sgd", runs, LOADED)
     meta = load_exercise("sgd")
@@ -39,7 +39,7 @@ def test_sgd_ignoring_the_rng_gets_capped_credit_and_is_told_why():
 
 def test_unpaired_shuffle_reaches_no_fallback_credit():
     (variant,) = reference.variants_by_id("sgd", "unpaired_shuffle")
-    sets = hidden_set("sgd")
+    sets = case_set("sgd")
     runs = runs_of(variant.fn, sets)
     found = diagnose("sgd", runs, LOADED)
     scored = score_exercise(load_exercise("sgd"), 10, runs, found)
@@ -49,7 +49,7 @@ def test_unpaired_shuffle_reaches_no_fallback_credit():
 
 def test_path_including_start_keeps_credit_for_the_parts_it_got_right():
     (variant,) = reference.variants_by_id("gradient_descent", "path_includes_start")
-    sets = hidden_set("gradient_descent")
+    sets = case_set("gradient_descent")
     runs = runs_of(variant.fn, sets)
     found = diagnose("gradient_descent", runs, LOADED)
     scored = score_exercise(load_exercise("gradient_descent"), 15, runs, found)
@@ -63,7 +63,7 @@ def test_raising_everywhere_is_status_error_with_zero():
     def broken(*args):
         raise ValueError("boom")
 
-    sets = hidden_set("gradient_step")
+    sets = case_set("gradient_step")
     runs = runs_of(broken, sets)
     found = diagnose("gradient_step", runs, LOADED)
     scored = score_exercise(load_exercise("gradient_step"), 5, runs, found)
