@@ -1,0 +1,16 @@
+import numpy as np
+
+np.random.seed(42)
+
+
+def minibatch_gd(X, y, w0, learning_rate, n_epochs, batch_size, rng):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        order = np.random.permutation(m)  # numpy 전역 난수로 섞기
+        for k in range(0, m, batch_size):
+            b = order[k:k + batch_size]
+            w = w - learning_rate * X[b].T @ (X[b] @ w - y[b]) / len(b)
+        path.append(w)
+    return w, np.array(path)

@@ -1,0 +1,14 @@
+import numpy as np
+
+
+def sgd(X, y, w0, learning_rate, n_epochs, rng):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        idx = np.arange(m)
+        np.random.shuffle(idx)  # 무작위로 섞기
+        for i in idx:
+            w = w - learning_rate * X[i] * (X[i] @ w - y[i])
+        path.append(w)
+    return w, np.array(path)
