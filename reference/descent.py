@@ -103,3 +103,13 @@ def gradient_descent_stale_f(f, fp, x0, learning_rate, max_iter):
     x_opt, _, paths = _result(f, x, path)
     with np.errstate(all="ignore"):
         return x_opt, float(f(plain(previous))), paths
+
+
+@variant("gradient_descent", "int_truncation", "path stored in an int array")
+def gradient_descent_int_path(f, fp, x0, learning_rate, max_iter):
+    x, path = _descend(fp, x0, learning_rate, max_iter)
+    x_opt, f_opt, paths = _result(f, x, path)
+    if isinstance(x0, int | np.integer):
+        with np.errstate(all="ignore"):
+            paths = np.trunc(np.nan_to_num(paths, nan=0.0, posinf=0.0, neginf=0.0))
+    return x_opt, f_opt, paths

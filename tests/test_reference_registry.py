@@ -66,6 +66,8 @@ def arguments(exercise: str, rng: np.random.Generator) -> tuple[Any, ...]:
             rate = rng.uniform(0.05, 0.3)
         else:
             f, fp, x0, rate = lecture_f, lecture_fp, rng.uniform(3.5, 5), rng.uniform(0.01, 0.1)
+            if rng.random() < 0.5:
+                x0 = int(rng.integers(4, 6))  # the lecture starts at int 4 and 5
         if exercise == "gradient_descent":
             return (f, fp, x0, rate, n_iter)
         return (fp, x0, rate, rng.uniform(0.5, 0.95), n_iter)
