@@ -201,7 +201,9 @@ def _register() -> None:
         variant("minibatch_gd", mistake_id, mistake_id)(fn)
     for mistake_id in SGD_MISTAKES:
         fn = MINIBATCH_MISTAKES[mistake_id]
-        variant("sgd", mistake_id, mistake_id)(lambda X, y, w0, lr, n, rng, fn=fn: fn(X, y, w0, lr, n, 1, rng))
+        variant("sgd", mistake_id, mistake_id)(
+            lambda X, y, w0, lr, n, rng, fn=fn: fn(X, y, w0, lr, n, 1, rng)
+        )
     for mistake_id in BATCH_MISTAKES:
         fn = MINIBATCH_MISTAKES[mistake_id]
         variant("batch_gradient_descent", mistake_id, mistake_id)(

@@ -53,7 +53,8 @@ def test_value_failure_counts_entries_and_finds_where_the_path_departs():
 def test_matching_divergence_is_correct_and_a_finite_answer_is_not():
     diverged = np.array([1.0, 1e200, np.inf, np.nan])
     assert compare(diverged, diverged.copy(), (), (TOL,)).ok
-    assert compare(diverged, [1.0, 1e200, np.nan, np.nan], (), (TOL,)).ok  # inf vs nan: both diverged
+    both_diverged = [1.0, 1e200, np.nan, np.nan]  # inf vs nan: both diverged
+    assert compare(diverged, both_diverged, (), (TOL,)).ok
     c = compare(diverged, [1.0, 1e200, 5.0, np.nan], (), (TOL,))
     assert (c.kind, c.parts[0].n_bad, c.parts[0].first_bad) == ("nonfinite", 1, 2)
 
