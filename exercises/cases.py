@@ -63,6 +63,27 @@ def regression_data(seed: int, m: int, d: int, bias: bool, scale: float = 2.0) -
     return X, y
 
 
+# --- 1-2. finite differences ------------------------------------------------------
+
+
+def scheme_probes(
+    f: FunctionSpec, x, steps: tuple[float, ...], slug: str, title_ko: str, title_en: str
+) -> list[CaseInput]:
+    """The same f and x at shrinking large steps, tagged "probe": the answer must be a
+    difference at exactly that h (a step of one's own fails), and how its error shrinks
+    with h tells the grader which scheme was used."""
+    return [
+        CaseInput(
+            f"{slug}-h{h}",
+            f"{title_ko}, 큰 간격 h = {h}",
+            f"{title_en}, large step h = {h}",
+            (f, x, h),
+            ("probe", "large_h"),
+        )
+        for h in steps
+    ]
+
+
 # --- 1. numerical_derivative -------------------------------------------------------
 
 
@@ -79,19 +100,13 @@ def numerical_derivative_cases() -> list[CaseInput]:
             (LECTURE_F, 4, 1e-5),
             ("lecture", "int_x", "small_h"),
         ),
-        CaseInput(
-            "lecture-x4-h0.1",
-            "강의 함수, x = 4, 큰 간격 h = 0.1",
-            "lecture function, x = 4, large step h = 0.1",
-            (LECTURE_F, 4.0, 0.1),
-            ("lecture", "large_h", "scheme"),
-        ),
-        CaseInput(
-            "lecture-x0.5-h0.5",
-            "강의 함수, x = 0.5, 큰 간격 h = 0.5",
-            "lecture function, x = 0.5, large step h = 0.5",
-            (LECTURE_F, 0.5, 0.5),
-            ("lecture", "large_h", "scheme"),
+        *scheme_probes(
+            LECTURE_F,
+            4.0,
+            (0.5, 0.2, 0.1, 0.05),
+            "lecture-x4",
+            "강의 함수, x = 4",
+            "lecture function, x = 4",
         ),
         CaseInput(
             "exp-negative-x",
@@ -148,12 +163,13 @@ def numerical_gradient_cases() -> list[CaseInput]:
             (rosenbrock, np.array([-1.2, 1.0]), 1e-5),
             ("n2", "small_h"),
         ),
-        CaseInput(
-            "rosenbrock-h0.1",
-            "Rosenbrock 함수, x = (-1.2, 1), 큰 간격 h = 0.1",
-            "Rosenbrock function, x = (-1.2, 1), large step h = 0.1",
-            (rosenbrock, np.array([-1.2, 1.0]), 0.1),
-            ("n2", "large_h", "scheme"),
+        *scheme_probes(
+            rosenbrock,
+            np.array([-1.2, 1.0]),
+            (0.2, 0.1, 0.05, 0.025),
+            "rosenbrock",
+            "Rosenbrock 함수, x = (-1.2, 1)",
+            "Rosenbrock function, x = (-1.2, 1)",
         ),
         CaseInput(
             "mixed-3d-h0.5",
@@ -402,9 +418,9 @@ def momentum_cases() -> list[CaseInput]:
         ),
         CaseInput(
             "diverging",
-            "너무 큰 학습률: 발산 (inf, nan)",
-            "learning rate too large: diverges (inf, nan)",
-            (LECTURE_FP, 5.0, 0.5, 0.9, 20),
+            "너무 큰 학습률 0.2: 발산 (inf, nan)",
+            "learning rate 0.2 is too large: diverges (inf, nan)",
+            (LECTURE_FP, 5.0, 0.2, 0.9, 20),
             ("diverging",),
         ),
     ]
@@ -414,8 +430,12 @@ def momentum_cases() -> list[CaseInput]:
 
 
 def unscaled_data(seed: int, m: int) -> tuple:
-    """(X, y) with a bias column and one feature between 50 and 100, never rescaled:
-    the gradient is large, so an ordinary learning rate overflows to inf and then nan."""
+    """(X, y) with a bias column and one feature between 50 and 100, never rescaled: the
+    gradient is large, so an ordinary learning rate makes the weights explode.
+
+    The runs on it stop long before overflow (|w| < 1e150): where a linear iteration
+    crosses 1e308, correct codes that sum in another order can overflow one step apart,
+    and a public case must not depend on that."""
     rng = np.random.default_rng(seed)
     feature = rounded(rng.uniform(50.0, 100.0, size=m))
     X = np.column_stack([np.ones(m), feature])
@@ -472,9 +492,9 @@ def batch_cases() -> list[CaseInput]:
         ),
         CaseInput(
             "diverging",
-            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0: 발산 (inf, nan)",
-            "unscaled feature (50 to 100) with learning rate 1.0: diverges (inf, nan)",
-            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 90),
+            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0: 발산 (값이 한없이 커짐)",
+            "unscaled feature (50 to 100) with learning rate 1.0: diverges (values explode)",
+            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 25),
             ("diverging",),
         ),
     ]
@@ -520,9 +540,9 @@ def sgd_cases() -> list[CaseInput]:
         ),
         CaseInput(
             "diverging",
-            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0: 발산 (inf, nan)",
-            "unscaled feature (50 to 100) with learning rate 1.0: diverges (inf, nan)",
-            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 25, RngSpec(806)),
+            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0: 발산 (값이 한없이 커짐)",
+            "unscaled feature (50 to 100) with learning rate 1.0: diverges (values explode)",
+            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 6, RngSpec(806)),
             ("diverging",),
         ),
     ]
@@ -575,9 +595,9 @@ def minibatch_cases() -> list[CaseInput]:
         ),
         CaseInput(
             "diverging",
-            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0, 배치 크기 3: 발산 (inf, nan)",
-            "unscaled feature (50 to 100), learning rate 1.0, batch size 3: diverges (inf, nan)",
-            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 46, 3, RngSpec(907)),
+            "크기를 맞추지 않은 특징(50~100)에 학습률 1.0, 배치 크기 3: 발산 (값이 한없이 커짐)",
+            "unscaled feature (50-100), learning rate 1.0, batch size 3: values explode",
+            (*_ls_args(data["unscaled"], [0.0, 0.0]), 1.0, 14, 3, RngSpec(907)),
             ("diverging", "batch_does_not_divide_m"),
         ),
     ]
