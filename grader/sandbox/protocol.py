@@ -89,10 +89,15 @@ def write_before(fd: int, data: bytes, deadline: float) -> None:
 
 def send(fd: int, message: dict[str, Any]) -> None:
     """Blocking write of one frame (the child's side: it has nothing else to do)."""
-    data = memoryview(pack(message))
-    while data:
+    write_all(fd, pack(message))
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Blocking write of packed frames."""
+    view = memoryview(data)
+    while view:
         try:
-            data = data[os.write(fd, data) :]
+            view = view[os.write(fd, view) :]
         except InterruptedError:
             continue
 

@@ -1,0 +1,84 @@
+"""Framing between the trusted side and the sandbox child, and the Limits value."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from grader.sandbox import Limits
+from grader.sandbox.protocol import (
+    HEADER,
+    Deadline,
+    FrameReader,
+    ProtocolError,
+    pack,
+    receive,
+    send,
+    write_before,
+)
+
+
+def test_frames_split_correctly_whatever_the_chunking() -> None:
+    messages = [{"t": "result", "i": k, "value": [1.5, {"float": "nan"}]} for k in range(5)]
+    data = b"".join(pack(m) for m in messages)
+    for chunk in (1, 3, 7, len(data)):
+        reader = FrameReader(1000)
+        got = []
+        for start in range(0, len(data), chunk):
+            got.extend(reader.feed(data[start : start + chunk]))
+        assert got == messages
+        assert reader.pending == 0
+
+
+def test_oversized_frame_is_refused_from_its_header_alone() -> None:
+    reader = FrameReader(100)
+    with pytest.raises(ProtocolError, match="over the 100 limit"):
+        reader.feed(HEADER.pack(10**9))
+
+
+@pytest.mark.parametrize(
+    "payload", [b"not json", b"[1, 2]", b"[" * 100_000 + b"]" * 100_000, b'"text"']
+)
+def test_malformed_payloads_raise_protocol_errors(payload: bytes) -> None:
+    with pytest.raises(ProtocolError):
+        FrameReader(10**7).feed(HEADER.pack(len(payload)) + payload)
+
+
+def test_non_finite_floats_cannot_be_packed_raw() -> None:
+    with pytest.raises(ValueError):
+        pack({"x": float("nan")})
+
+
+def test_blocking_send_and_receive_round_trip_through_a_pipe() -> None:
+    r, w = os.pipe()
+    big = {"t": "run", "data": "x" * 200_000}  # larger than a pipe buffer
+    writer = threading.Thread(target=send, args=(w, big))
+    writer.start()
+    assert receive(r, 10**6) == big
+    writer.join()
+    os.close(w)
+    assert receive(r, 10**6) is None
+    os.close(r)
+
+
+def test_write_before_gives_up_at_its_deadline_when_nobody_reads() -> None:
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    started = time.monotonic()
+    with pytest.raises(Deadline):
+        write_before(w, b"x" * 10_000_000, time.monotonic() + 0.2)
+    assert time.monotonic() - started < 1.0
+    os.close(r)
+    os.close(w)
+
+
+def test_limits_round_trip_and_reject_nonsense() -> None:
+    limits = Limits(call_wall_s=1.0, memory_mb=256)
+    assert Limits.from_json(limits.to_json()) == limits
+    with pytest.raises(ValueError, match="call_wall_s"):
+        Limits(call_wall_s=0)
+    with pytest.raises(ValueError, match="memory_mb"):
+        Limits(memory_mb=True)
