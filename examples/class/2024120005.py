@@ -1,0 +1,89 @@
+# 2024120005 배준영
+import numpy as np
+
+
+def numerical_derivative(f, x, h=1e-5):
+    h = 1e-13  # h가 작을수록 정확하다고 생각해서 아주 작게
+    return (f(x + h) - f(x)) / h
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(len(x))
+    for i in range(len(x)):
+        xp = np.array(x, dtype=float)
+        xm = np.array(x, dtype=float)
+        xp[i] = xp[i] + h
+        xm[i] = xm[i] - h
+        grad[i] = (f(xp) - f(xm)) / (2 * h)
+    return grad
+
+
+def gradient_step(x, grad, learning_rate):
+    return x - learning_rate * grad
+
+
+def gradient_descent(f, fp, x0, learning_rate, max_iter):
+    paths = []
+    fx = f(x0)
+    for i in range(max_iter):
+        fx = f(x0)
+        x0 = x0 - learning_rate * fp(x0)
+        paths.append(x0)
+    return x0, fx, np.array(paths)
+
+
+def linear_regression_gd(x, y, w0, w1, learning_rate, n_iter):
+    m = len(x)
+    for i in range(n_iter):
+        err = w0 + w1 * x - y
+        temp0 = w0 - learning_rate * np.sum(err) / m
+        temp1 = w1 - learning_rate * np.sum(err * x) / m
+        w0, w1 = temp0, temp1
+    return w0, w1
+
+
+def momentum_descent(fp, x0, learning_rate, momentum, n_iter):
+    x = x0
+    v = 0
+    paths = []
+    for i in range(n_iter):
+        v = momentum * v - learning_rate * fp(x)
+        x = x + v
+        paths.append(x)
+    return np.array(paths)
+
+
+def batch_gradient_descent(X, y, w0, learning_rate, n_epochs):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        w = w - learning_rate * X.T @ (X @ w - y) / m
+        path.append(w)
+    return w, np.array(path)
+
+
+def sgd(X, y, w0, learning_rate, n_epochs, rng):
+    m = len(y)
+    perm = rng.permutation(m)  # 섞기
+    X, y = X[perm], y[perm]
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        for i in range(m):
+            w = w - learning_rate * X[i] * (X[i] @ w - y[i])
+        path.append(w)
+    return w, np.array(path)
+
+
+def minibatch_gd(X, y, w0, learning_rate, n_epochs, batch_size, rng):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        order = rng.permutation(m)
+        for k in range(0, m, batch_size):
+            b = order[k:k + batch_size]
+            w = w - learning_rate * X[b].T @ (X[b] @ w - y[b]) / len(b)
+        path.append(w)
+    return w, np.array(path)

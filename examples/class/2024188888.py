@@ -1,0 +1,80 @@
+# 2024188888 임지훈
+import numpy as np
+
+
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(len(x))])
+
+
+def gradient_step(x, grad, learning_rate):
+    return x - learning_rate * grad
+
+
+def gradient_descent(f, fp, x0, learning_rate, max_iter):
+    x = x0
+    paths = []
+    for i in range(max_iter):
+        x = x - learning_rate * fp(x)
+        paths.append(x)
+    return x, f(x), np.array(paths)
+
+
+def linear_regression_gd(x, y, w0, w1, learning_rate, n_iter):
+    m = len(x)
+    for i in range(n_iter):
+        e = w0 + w1 * x - y
+        w0, w1 = w0 - learning_rate * e.sum() / m, w1 - learning_rate * (e * x).sum() / m
+    return w0, w1
+
+
+def momentum_descent(fp, x0, learning_rate, momentum, n_iter):
+    x = np.array(x0, dtype=float)
+    v = np.zeros_like(x)
+    paths = np.zeros((n_iter,) + x.shape)
+    t = 0
+    while t < n_iter:
+        v = momentum * v - learning_rate * fp(x)
+        x = x + v
+        paths[t] = x
+        if t % 10 == 0:
+            print("반복", t, "x =", x)
+            t += 1
+    return paths
+
+
+def batch_gradient_descent(X, y, w0, learning_rate, n_epochs):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        w = w - learning_rate * X.T @ (X @ w - y) / m
+        path.append(w)
+    return w, np.array(path)
+
+
+def sgd(X, y, w0, learning_rate, n_epochs, rng):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        for i in rng.permutation(m):
+            w = w - learning_rate * X[i] * (X[i] @ w - y[i])
+        path.append(w)
+    return w, np.array(path)
+
+
+def minibatch_gd(X, y, w0, learning_rate, n_epochs, batch_size, rng):
+    m = len(y)
+    w = w0.copy()
+    path = []
+    for epoch in range(n_epochs):
+        order = rng.permutation(m)
+        for k in range(0, m, batch_size):
+            b = order[k:k + batch_size]
+            w = w - learning_rate * X[b].T @ (X[b] @ w - y[b]) / len(b)
+        path.append(w)
+    return w, np.array(path)
