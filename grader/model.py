@@ -50,6 +50,10 @@ class CallOutcome:
     stdout: str = ""  # bounded excerpt
     duration_s: float = 0.0
     mutated_args: tuple[int, ...] = ()  # positions of arguments modified in place
+    # for each entry of mutated_args, the largest |after - before| over its elements (inf
+    # when its shape or dtype changed or a value became non-finite): a restore by
+    # subtraction leaves ~1e-16, a real overwrite much more; the grader decides
+    mutated_max_abs: tuple[float, ...] = ()
     calls: dict[str, int] = field(default_factory=dict)  # calls made to f / fp, by name
 
 

@@ -97,6 +97,7 @@ class Plan:
     masks: tuple[str, ...]  # paths under `binds` hidden behind an empty file system
     host_uid: int = 0
     host_gid: int = 0
+    workdir: str = ""  # mode "none" only: a host directory made for this submission
 
 
 def _check(result: int, what: str) -> None:
@@ -174,8 +175,9 @@ def enter(plan: Plan) -> None:
     if plan.mode != "none":
         _build_root(plan)
     os.setsid()
-    _set_rlimits(plan.limits, nproc=plan.mode != "none")
-    if plan.mode == "root":
+    drop_uid = plan.mode == "root" or (plan.mode == "none" and os.geteuid() == 0)
+    _set_rlimits(plan.limits, nproc=drop_uid or plan.mode == "userns")
+    if drop_uid:
         os.setgroups([])
         os.setresgid(plan.uid, plan.uid, plan.uid)
         os.setresuid(plan.uid, plan.uid, plan.uid)
@@ -183,8 +185,7 @@ def enter(plan: Plan) -> None:
         _drop_capabilities()
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid change, which clears it
-    if plan.mode != "none":
-        os.chdir(HOME)
+    os.chdir(HOME if plan.mode != "none" else plan.workdir)
 
 
 def _map_user(uid: int, gid: int) -> None:
@@ -351,25 +352,27 @@ def _drop_capabilities() -> None:
     _check(_libc.syscall(_syscall_numbers()[2], ctypes.byref(header), data), "capset")
 
 
-def kill_descendants() -> int:
+def kill_descendants() -> None:
     """From pid 1 of the sandbox namespace: SIGKILL every other process in it, reap them.
 
-    Returns how many were reaped. Repeats until nothing is left, so a fork bomb racing
-    the kill cannot survive (the process limit bounds how many it can make).
+    Repeats until none is left, so a fork bomb racing the kill cannot survive (the
+    process limit bounds how many it can make). Only valid where this process is pid 1
+    of its own pid namespace: elsewhere kill(-1) would reach the caller's other processes.
     """
-    reaped = 0
-    for _ in range(1000):
+    for _ in range(10_000):
         try:
             os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             break
-        except PermissionError:
+        try:
+            os.waitpid(-1, 0)  # every other process descends from us: one will exit
+        except ChildProcessError:
             break
-        reaped += _reap()
-    return reaped + _reap()
+    reap()
 
 
-def _reap() -> int:
+def reap() -> int:
+    """Collect every exited child without blocking; returns how many."""
     count = 0
     while True:
         try:

@@ -1,0 +1,447 @@
+"""The untrusted side: the submission process and its per-exercise forks.
+
+The zygote clones this process (pid 1 of its own namespaces) and calls `run`. It
+confines itself (`isolation.enter`), then receives the submission's source over its
+request pipe, runs the module-level code unit by unit, reports what got defined, and
+then, for each exercise the trusted side asks for, forks a grandchild from the loaded
+state. The grandchild calls the student's function once per case, with fresh copies of
+the arguments, and writes one result frame per call; whatever it does to itself (exit,
+crash, monkeypatching, threads) dies with it, and the parent kills every process the
+exercise left behind before the next exercise starts.
+
+Everything written from here is data the trusted side validates: the student can make
+it say anything about their own functions, and nothing about anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import select
+import signal
+import struct
+import sys
+import time
+import types
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import numpy as np
+
+from ..contract import BY_NAME
+from ..functions import FunctionSpec, build
+from ..values import EncodeError, RngSpec, decode, encode
+from . import isolation
+from .capture import (
+    BoundedText,
+    last_student_line,
+    safe_text,
+    student_traceback,
+    type_name,
+)
+from .limits import Limits
+from .protocol import pack, receive, send, write_all
+from .units import STUDENT_FILE, Locator, definitions_only, future_flags, split_units
+
+REQUEST_FD, RESULT_FD, PROGRESS_FD = 3, 4, 5
+MAX_REQUEST = 256 * 1024 * 1024
+DEFINITIONS_BUDGET_S = 1.0  # extra time for definitions after the load budget is spent
+ISOLATION_FAILED = 71
+
+ENVIRONMENT = {
+    "HOME": isolation.HOME,
+    "USER": "student",
+    "TMPDIR": "/tmp",
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "MPLBACKEND": "Agg",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+class LoadBudgetExceeded(BaseException):
+    """Raised into module-level code when the load wall time is spent."""
+
+
+def run(plan: isolation.Plan) -> NoReturn:
+    """Entry point of the submission process; never returns into the zygote's code."""
+    try:
+        os.umask(0o022)
+        isolation.enter(plan)
+    except BaseException as exc:
+        send(RESULT_FD, {"t": "isolation_failed", "error": f"{type(exc).__name__}: {exc}"})
+        os._exit(ISOLATION_FAILED)
+    send(RESULT_FD, {"t": "ready", "pid": os.getpid(), "uid": os.getuid(), "gid": os.getgid()})
+    try:
+        os.environ.clear()
+        os.environ.update(ENVIRONMENT)
+        if plan.mode == "none":
+            os.environ.update(HOME=plan.workdir, TMPDIR=plan.workdir)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        request = receive(REQUEST_FD, MAX_REQUEST)
+        if request is None or request.get("t") != "load":
+            os._exit(0)
+        session = Session(request, plan.mode)
+        send(RESULT_FD, session.load())
+        session.serve()
+    finally:
+        os._exit(0)
+
+
+class Session:
+    """One loaded submission: its module namespace and what is needed to call into it."""
+
+    def __init__(self, request: dict[str, Any], mode: str) -> None:
+        self.mode = mode
+        self.limits = Limits.from_json(request["limits"])
+        self.display_name = str(request["name"])
+        self.kind = request["kind"]
+        cells = request.get("cells")
+        self.source = str(request["source"])
+        self.cells = cells
+        self.locator = Locator(self.source, cells)
+        self.names: list[str] = list(request["names"])
+        self.skip = set(request.get("skip", ()))
+        self.definitions_from = request.get("definitions_from")
+        self.module = self._module()
+        self.in_student = False
+        self.expired = False
+        self.progress = _Progress()
+
+    def _module(self) -> types.ModuleType:
+        name = "__main__" if self.kind == "ipynb" else "submission"
+        module = types.ModuleType(name)
+        module.__dict__.update(
+            {"__file__": self.display_name, "get_ipython": _ipython, "display": _display}
+        )
+        sys.modules[name] = module
+        sys.argv = [self.display_name]
+        return module
+
+    # --- module-level code ----------------------------------------------------------
+
+    def load(self) -> dict[str, Any]:
+        """Run the module-level code, unit by unit, within the load budget.
+
+        After the budget is spent (or, in a .py, after module-level code has failed) the
+        remaining units run definitions only, so functions further down still count.
+        """
+        started = time.perf_counter()
+        output = BoundedText(self.limits.output_bytes, 1)
+        sys.stdout = sys.stderr = output
+        problems: list[dict[str, Any]] = []
+        units = split_units(self.source, self.cells)
+        flags = future_flags(units)
+        definitions = budget_spent = False
+        signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.limits.load_wall_s, 0.05)
+        for unit in units:
+            self.progress.set(unit.index, unit.first_line)
+            if unit.index in self.skip:
+                continue
+            if self.definitions_from is not None and unit.index >= self.definitions_from:
+                definitions = True
+            if unit.tree is None:
+                p = unit.problem
+                assert p is not None
+                problems.append(_problem("syntax_error", p.message, p.line, p.detail))
+                continue
+            if self.expired:  # the budget ran out between two units
+                if budget_spent:
+                    break
+                problems.append(_problem("timeout", self._spent_message(), unit.first_line))
+                budget_spent = definitions = True
+                self._restart_alarm()
+            tree = definitions_only(unit.tree) if definitions else unit.tree
+            if not tree.body:
+                continue
+            failure = self._execute(tree, flags, unit.first_line)
+            if failure is None:
+                continue
+            problems.append(failure)
+            if failure["kind"] == "timeout":
+                if budget_spent:
+                    break
+                budget_spent = definitions = True
+                self._restart_alarm()
+            elif self.kind == "py":
+                definitions = True
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        self.progress.set(-1, 0)
+        problems.extend(self._undefined_names())
+        return {
+            "t": "loaded",
+            "defined": [n for n in self.names if callable(self.module.__dict__.get(n))],
+            "problems": problems,
+            "stdout": output.text(),
+            "duration": time.perf_counter() - started,
+        }
+
+    def _spent_message(self) -> str:
+        return (
+            f"module-level code used up the {self.limits.load_wall_s:g} s load limit; "
+            "later code ran definitions only"
+        )
+
+    def _restart_alarm(self) -> None:
+        self.expired = False
+        signal.setitimer(signal.ITIMER_REAL, DEFINITIONS_BUDGET_S, 0.05)
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.in_student:
+            self.in_student = False
+            raise LoadBudgetExceeded
+        self.expired = True
+
+    def _execute(self, tree: Any, flags: int, first_line: int) -> dict[str, Any] | None:
+        try:
+            code = compile(tree, STUDENT_FILE, "exec", flags=flags, dont_inherit=True)
+            self.in_student = True
+            exec(code, self.module.__dict__)
+            self.in_student = False
+        except LoadBudgetExceeded as exc:
+            self.in_student = False
+            line = last_student_line(exc) or first_line
+            return _problem("timeout", self._spent_message(), line)
+        except BaseException as exc:
+            self.in_student = False
+            kind = "memory" if isinstance(exc, MemoryError) else "raised"
+            line = last_student_line(exc) or first_line
+            detail = student_traceback(exc, self.locator, self.display_name)
+            message = f"{type_name(exc)}: {safe_text(exc, 500)}"
+            if isinstance(exc, SystemExit):
+                message = f"SystemExit({safe_text(exc.code, 100)}) at module level was ignored"
+            return _problem(kind, message, line, detail)
+        return None
+
+    def _undefined_names(self) -> list[dict[str, Any]]:
+        notes = []
+        for name in self.names:
+            value = self.module.__dict__.get(name)
+            if value is not None and not callable(value):
+                message = f"{name} is bound to a {type_name(value)}, not a function"
+                notes.append(_problem("note", message, None))
+        return notes
+
+    # --- exercises --------------------------------------------------------------------
+
+    def serve(self) -> None:
+        while True:
+            request = receive(REQUEST_FD, MAX_REQUEST)
+            if request is None:
+                return
+            if request.get("t") == "run":
+                send(RESULT_FD, self._run_exercise(request))
+
+    def _run_exercise(self, request: dict[str, Any]) -> dict[str, Any]:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if self.mode == "none":
+                    os.setpgid(0, 0)
+                Exercise(self, request).run()
+            finally:
+                os._exit(0)
+        status, aborted = self._wait(pid)
+        self._clean_up(pid)
+        gone: dict[str, Any] = {"t": "gone", "aborted": aborted, "exit": None, "signal": None}
+        if status is not None:
+            if os.WIFSIGNALED(status):
+                gone["signal"] = os.WTERMSIG(status)
+            else:
+                gone["exit"] = os.waitstatus_to_exitcode(status)
+        return gone
+
+    def _wait(self, pid: int) -> tuple[int | None, bool]:
+        """Wait for the exercise process, or for an abort request from the trusted side."""
+        try:
+            pidfd: int | None = os.pidfd_open(pid)
+        except OSError:  # out of descriptors: poll instead
+            pidfd = None
+        try:
+            while True:
+                watched = [REQUEST_FD] + ([pidfd] if pidfd is not None else [])
+                timeout = None if pidfd is not None else 0.005
+                ready, _, _ = select.select(watched, [], [], timeout)
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return status, False
+                if REQUEST_FD in ready:
+                    request = receive(REQUEST_FD, MAX_REQUEST)
+                    if request is None or request.get("t") == "abort":
+                        return None, True
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
+
+    def _clean_up(self, pid: int) -> None:
+        if self.mode == "none":
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            isolation.reap()
+        else:
+            isolation.kill_descendants()
+
+
+class Exercise:
+    """The grandchild: calls one student function once per requested case."""
+
+    def __init__(self, session: Session, request: dict[str, Any]) -> None:
+        self.session = session
+        self.limits = session.limits
+        self.name = str(request["ex"])
+        self.calls = request["calls"]
+        signature = BY_NAME.get(self.name)
+        self.params = signature.params if signature else ()
+
+    def run(self) -> None:
+        function = self.session.module.__dict__.get(self.name)
+        for call in self.calls:
+            write_all(RESULT_FD, self._call(function, call))
+
+    def _call(self, function: Any, call: dict[str, Any]) -> bytes:
+        counts: dict[str, int] = {}
+        pristine: dict[int, np.ndarray] = {}
+        args = [
+            self._prepare(pos, decode(a), counts, pristine) for pos, a in enumerate(call["args"])
+        ]
+        output = BoundedText(self.limits.output_bytes, 1)
+        sys.stdout = sys.stderr = output
+        frame: dict[str, Any] = {"t": "result", "i": call["i"]}
+        started = time.perf_counter()
+        try:
+            value = function(*args)
+            frame["status"] = "returned"
+        except BaseException as exc:
+            value = None
+            frame.update(self._failure(exc))
+        frame["duration"] = time.perf_counter() - started
+        sys.stdout = sys.stderr = BoundedText(0, 1)
+        frame["stdout"] = output.text()
+        frame["calls"] = dict(counts)
+        frame["mutated"] = _mutations(args, pristine)
+        if frame["status"] == "returned":
+            frame.update(self._encoded(value))
+        return self._bounded(frame)
+
+    def _prepare(
+        self, pos: int, arg: Any, counts: dict[str, int], pristine: dict[int, np.ndarray]
+    ) -> Any:
+        name = self.params[pos] if pos < len(self.params) else f"arg{pos}"
+        if isinstance(arg, FunctionSpec):
+            counts[name] = 0
+            return _counted(build(arg.source, arg.n, arg.output), counts, name)
+        if isinstance(arg, RngSpec):
+            return arg.make()
+        if isinstance(arg, np.ndarray):
+            pristine[pos] = arg.copy()
+        return arg
+
+    def _failure(self, exc: BaseException) -> dict[str, Any]:
+        session = self.session
+        return {
+            "status": "memory" if isinstance(exc, MemoryError) else "raised",
+            "error_type": type_name(exc),
+            "error_message": safe_text(exc),
+            "traceback": student_traceback(exc, session.locator, session.display_name),
+        }
+
+    def _encoded(self, value: Any) -> dict[str, Any]:
+        try:
+            return {"value": encode(value)}
+        except EncodeError:
+            message = f"returned a {type_name(value)}, which is not plain data"
+        except BaseException as exc:
+            message = f"returned a {type_name(value)} that cannot be read ({type_name(exc)})"
+        detail = " (numbers, numpy arrays of numbers, lists and tuples of them)"
+        return {
+            "status": "bad_return",
+            "error_type": type_name(value),
+            "error_message": message + detail,
+        }
+
+    def _bounded(self, frame: dict[str, Any]) -> bytes:
+        data = pack(frame)
+        if len(data) <= self.limits.result_bytes:
+            return data
+        frame.pop("value", None)
+        frame.update(
+            status="bad_return",
+            error_type="",
+            error_message=f"the result is too large ({len(data):,} bytes encoded)",
+        )
+        return pack(frame)
+
+
+def _counted(
+    function: Callable[[Any], Any], counts: dict[str, int], name: str
+) -> Callable[[Any], Any]:
+    def counted(x: Any) -> Any:
+        counts[name] += 1
+        return function(x)
+
+    counted.__name__ = name
+    return counted
+
+
+def _mutations(args: list[Any], pristine: dict[int, np.ndarray]) -> list[list[Any]]:
+    """[position, largest |after - before|] of each array argument changed in place."""
+    changed = []
+    for pos, before in pristine.items():
+        after = args[pos]
+        try:
+            if after.shape != before.shape or after.dtype != before.dtype:
+                size = float("inf")
+            else:
+                with np.errstate(all="ignore"):
+                    same = (after == before) | (np.isnan(after) & np.isnan(before))
+                    diff = np.where(same, 0.0, np.abs(after - before))
+                    diff = np.where(np.isnan(diff), np.inf, diff)
+                size = float(diff.max()) if diff.size else 0.0
+        except BaseException:
+            size = float("inf")
+        if size != 0.0:
+            changed.append([pos, encode(size)])
+    return changed
+
+
+def _problem(kind: str, message: str, line: int | None, detail: str = "") -> dict[str, Any]:
+    return {"kind": kind, "message": message, "line": line, "detail": detail}
+
+
+class _Progress:
+    """Which unit is running, in memory the trusted side can read after a crash."""
+
+    def __init__(self) -> None:
+        try:
+            self._map: mmap.mmap | None = mmap.mmap(PROGRESS_FD, 16)
+        except (OSError, ValueError):
+            self._map = None
+
+    def set(self, index: int, line: int) -> None:
+        if self._map is not None:
+            struct.pack_into("<qq", self._map, 0, index, line)
+
+
+class _IPythonStub:
+    """What get_ipython() returns here: every method exists and does nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return _nothing
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _ipython() -> _IPythonStub:
+    return _IPythonStub()
+
+
+def _display(*objects: Any, **kwargs: Any) -> None:
+    print(*objects)
