@@ -1,0 +1,142 @@
+"""Grade tables: gdgrade's own CSV, a Canvas gradebook import, a Gradescope score upload.
+
+Tables are built as plain rows from the standings (pure), then written as CSV in UTF-8 with
+a byte-order mark: without it Excel reads a UTF-8 CSV as the local code page and Korean
+names turn into mojibake; Canvas and Gradescope accept the mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .roster import Person, Roster
+from .standings import PENDING, Standing, score_text
+
+Table = tuple[list[str], list[list[str]]]  # header, rows
+EXPORT_FORMATS = ("csv", "canvas", "gradescope")
+FILENAMES = {
+    "csv": "grades.csv",
+    "canvas": "grades_canvas.csv",
+    "gradescope": "grades_gradescope.csv",
+}
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    exercises: tuple[str, ...]
+    max_score: float  # of the assignment, for "Points Possible"
+    title: str  # the assignment's title, for Canvas's column
+    canvas_assignment_id: str = ""
+    roster: Roster = field(default_factory=Roster)
+
+
+def grades_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
+    """One row per student: the counted file, its status, each exercise's score, the total.
+
+    `student` is the roster's student id when the roster knows the submitter (a Canvas
+    download names files by Canvas id), else the id the submission was found under."""
+    header = ["student", "name", "section", "file", "attempt", "attempts", "late", "status"]
+    header += [*ctx.exercises, "total", "max_score"]
+    rows = []
+    for s in standings:
+        e = s.counted
+        person = ctx.roster.find(s.student) or Person(s.student)
+        graded = e.status != PENDING
+        scores = [
+            score_text(e.exercise_scores[x]["score"]) if x in e.exercise_scores else ""
+            for x in ctx.exercises
+        ]
+        rows.append(
+            [person.student, person.name or e.name, person.section, e.path, str(e.attempt),
+             str(s.attempts), "yes" if e.late else "", e.status, *scores,
+             score_text(e.score) if graded else "", score_text(e.max_score) if graded else ""]
+        )  # fmt: skip
+    rows += _absent_rows(standings, ctx, len(header))
+    return header, rows
+
+
+def _absent_rows(standings: Sequence[Standing], ctx: ExportContext, width: int) -> list[list[str]]:
+    """Roster students with no submission at all: listed, status 'missing', scores empty."""
+    present = {s.student for s in standings}
+    present |= {p.student for s in standings if (p := ctx.roster.find(s.student))}
+    rows = []
+    for p in ctx.roster.people:
+        if p.student not in present and p.canvas_id not in present:
+            row = [p.student, p.name, p.section, "", "", "0", "", "missing"]
+            rows.append(row + [""] * (width - len(row)))
+    return rows
+
+
+def canvas_column(ctx: ExportContext) -> str:
+    title = ctx.title or "gdgrade"
+    return f"{title} ({ctx.canvas_assignment_id})" if ctx.canvas_assignment_id else title
+
+
+def canvas_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
+    """Canvas's gradebook import: identity columns, a Points Possible row, one score column.
+
+    Canvas matches rows by ID (Canvas user id) or SIS User ID. The Canvas id comes from the
+    roster or from Canvas's own download file names; without either, the student id gdgrade
+    found (e.g. a 학번 file name) is put in SIS User ID.
+    """
+    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", canvas_column(ctx)]
+    rows = [["Points Possible", "", "", "", "", score_text(ctx.max_score)]]
+    for s in standings:
+        e = s.counted
+        p = ctx.roster.find(s.student)
+        canvas_id = (
+            p.canvas_id if p and p.canvas_id else (s.student if e.layout == "canvas" else "")
+        )
+        sis = p.sis_user_id if p and p.sis_user_id else ("" if canvas_id else s.student)
+        name = (p.name if p else "") or e.name or s.student
+        score = score_text(e.score) if e.status != PENDING else ""
+        rows.append([name, canvas_id, sis, p.sis_login_id if p else "", p.section if p else "",
+                     score])  # fmt: skip
+    return header, rows
+
+
+def gradescope_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
+    """Gradescope's score upload: Name, SID, Email, one column per exercise, Total Score."""
+    header = ["Name", "SID", "Email", *ctx.exercises, "Total Score"]
+    rows = []
+    for s in standings:
+        e = s.counted
+        p = ctx.roster.find(s.student) or Person(s.student)
+        graded = e.status != PENDING
+        scores = [
+            score_text(e.exercise_scores[x]["score"]) if x in e.exercise_scores else ""
+            for x in ctx.exercises
+        ]
+        rows.append([p.name or e.name or s.student, p.student, p.email, *scores,
+                     score_text(e.score) if graded else ""])  # fmt: skip
+    return header, rows
+
+
+TABLES = {"csv": grades_table, "canvas": canvas_table, "gradescope": gradescope_table}
+
+
+def csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table[0])
+    writer.writerows(table[1])
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Readers (Excel, a web browser) never see half a file, even if we are killed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding=encoding, newline="") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def write_export(out: Path, fmt: str, standings: Sequence[Standing], ctx: ExportContext) -> Path:
+    path = out / FILENAMES[fmt]
+    write_atomic(path, csv_text(TABLES[fmt](standings, ctx)), encoding="utf-8-sig")
+    return path
