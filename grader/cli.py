@@ -7,10 +7,10 @@ import sys
 
 from . import __version__
 from .assignment import AssignmentError
-from .commands import grade
+from .commands import check, grade
 from .errors import EXIT_USAGE, UsageError
 
-COMMANDS = (grade,)
+COMMANDS = (grade, check)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,184 @@
+"""The student's local check: public cases only, in the same sandbox, judged by the same
+stages as grading (judge -> diagnose -> score), with a verdict per function.
+
+It never sees a hidden case: the only cases it knows are the public ones, whose
+expectations come from `gdgrade.expectations` (computed in the full install, stored in
+the release). It prints nothing; the CLI, the notebook and pytest present its report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from grader.contract import EXERCISE_IDS
+from grader.diagnose import diagnose
+from grader.exercises import load_exercise
+from grader.expected import Expectation
+from grader.model import LoadReport
+from grader.report import CaseResult, ExerciseResult
+from grader.results import judge
+from grader.sandbox import Sandbox, SubmissionRun
+from grader.score import score_exercise
+from grader.submission import Submission
+
+from .expectations import public_expectations
+
+# passed: every public case passes; failed: something to fix; todo: the starter's
+# `raise NotImplementedError` is still there; missing: not defined; error: our fault.
+Verdict = Literal["passed", "failed", "todo", "missing", "error"]
+
+
+@dataclass(frozen=True)
+class ExerciseCheck:
+    result: ExerciseResult
+    verdict: Verdict
+
+    @property
+    def id(self) -> str:
+        return self.result.id
+
+    @property
+    def failing_cases(self) -> tuple[CaseResult, ...]:
+        return tuple(c for c in self.result.cases if c.status != "passed")
+
+    @property
+    def mistakes(self) -> tuple:
+        return tuple(d for d in self.result.diagnoses if d.severity == "mistake")
+
+    @property
+    def notes(self) -> tuple:
+        return tuple(d for d in self.result.diagnoses if d.severity == "info")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    submission: str  # the name the student knows it by
+    checks: tuple[ExerciseCheck, ...]
+    load: LoadReport
+    explicit: bool  # the student named the exercises: a missing one is a failure
+    duration_s: float
+    grader_errors: tuple[str, ...] = ()
+
+    def with_verdict(self, *verdicts: Verdict) -> tuple[ExerciseCheck, ...]:
+        return tuple(c for c in self.checks if c.verdict in verdicts)
+
+    @property
+    def checked(self) -> tuple[ExerciseCheck, ...]:
+        """The functions that were actually judged (defined and implemented)."""
+        return self.with_verdict("passed", "failed", "error")
+
+    @property
+    def ok(self) -> bool:
+        """Everything checked passes (and, when exercises were named, all of them exist)."""
+        if self.grader_errors:
+            return False
+        if self.explicit:
+            return all(c.verdict == "passed" for c in self.checks)
+        return bool(self.checked) and all(c.verdict == "passed" for c in self.checked)
+
+
+def verdict_of(result: ExerciseResult) -> Verdict:
+    if result.status == "passed":
+        return "passed"
+    if result.status == "missing":
+        broken = any(d.id == "syntax_error" for d in result.diagnoses)
+        return "failed" if broken else "missing"
+    if result.cases and all(
+        c.outcome.status == "raised" and c.outcome.error_type == "NotImplementedError"
+        for c in result.cases
+    ):
+        return "todo"
+    return "failed"
+
+
+def judge_exercise(
+    exercise: str, sets: Sequence[Expectation], run: SubmissionRun, source: str
+) -> ExerciseResult:
+    """The grading stages for one exercise, with the exercise's default points."""
+    meta = load_exercise(exercise)
+    runs = [judge(e, o) for e, o in zip(sets, run.outcomes[exercise], strict=True)]
+    diagnoses = diagnose(exercise, runs, run.load, source)
+    scored = score_exercise(meta, meta.points, runs, diagnoses)
+    cases = tuple(
+        CaseResult(
+            id=r.case.id,
+            visibility=r.case.visibility,
+            weight=r.case.weight,
+            tags=r.case.tags,
+            title=r.case.title,
+            credit=credit,
+            outcome=r.outcome,
+            comparison=r.comparison,
+            args=r.case.args,
+            expected=r.expectation.target,
+        )
+        for r, credit in zip(runs, scored.credits, strict=True)
+    )
+    return ExerciseResult(
+        id=exercise,
+        number=meta.number,
+        title=meta.title,
+        score=scored.score,
+        max_score=scored.max_score,
+        status=scored.status,
+        cases=cases,
+        diagnoses=diagnoses,
+        cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
+    )
+
+
+def _faulted(exercise: str) -> ExerciseResult:
+    meta = load_exercise(exercise)
+    return ExerciseResult(exercise, meta.number, meta.title, 0.0, meta.points, "error", (), ())
+
+
+# Diagnosing the finite-difference exercises takes exact derivatives with sympy, whose
+# import costs about half a second: it is done while the sandbox runs the submission.
+NEEDS_SYMPY = frozenset({"numerical_derivative", "numerical_gradient"})
+
+
+def _warm_up(exercises: Sequence[str]) -> threading.Thread | None:
+    if not NEEDS_SYMPY & set(exercises) or "sympy" in sys.modules:
+        return None
+    thread = threading.Thread(target=importlib.import_module, args=("sympy",), daemon=True)
+    thread.start()
+    return thread
+
+
+def check_submission(
+    submission: Submission,
+    sandbox: Sandbox,
+    exercises: Sequence[str] = (),
+    name: str | None = None,
+) -> CheckReport:
+    """Run the public cases of `exercises` (all nine when empty) on one submission."""
+    started = time.monotonic()
+    chosen = tuple(e for e in EXERCISE_IDS if e in exercises) if exercises else EXERCISE_IDS
+    sets = {e: public_expectations(e) for e in chosen}
+    warming = _warm_up(chosen)
+    run = sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()})
+    if warming is not None:
+        warming.join()
+    checks, faults = [], []
+    for e in chosen:
+        try:
+            result = judge_exercise(e, sets[e], run, submission.source)
+            checks.append(ExerciseCheck(result, verdict_of(result)))
+        except Exception:  # our fault, not the student's: say so and go on
+            faults.append(f"{e}: {traceback.format_exc(limit=-3).strip()}")
+            checks.append(ExerciseCheck(_faulted(e), "error"))
+    return CheckReport(
+        submission=name or submission.display_name,
+        checks=tuple(checks),
+        load=run.load,
+        explicit=bool(exercises),
+        duration_s=time.monotonic() - started,
+        grader_errors=tuple(faults),
+    )

@@ -1,0 +1,56 @@
+"""`gdgrade check PATH`: the student's quick check on the public cases only.
+
+Exit 0 when every checked function passes (a function not written yet is listed, not
+failed, unless it was named with --exercise), 1 otherwise, 2 for unreadable input,
+3 for a grader fault. The same command exists in the student release.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..contract import EXERCISE_IDS
+from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
+from ..i18n import LANGUAGES
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="check a submission on the public cases (fast; for students)",
+        description="Run the public cases on a .py or .ipynb submission and explain "
+        "what fails. The final grade also uses hidden cases.",
+    )
+    parser.add_argument("path", help="the submission file (.py or .ipynb)")
+    parser.add_argument(
+        "--exercise",
+        action="append",
+        choices=EXERCISE_IDS,
+        metavar="ID",
+        help="check only this function (repeatable); default: every function",
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="ko (default) or en")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gdgrade.display import choose_lang
+
+    from ..sandbox import Sandbox
+    from ..submission import SubmissionError, load_submission
+
+    try:
+        lang = choose_lang(args.lang)
+        submission = load_submission(args.path)
+    except (SubmissionError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    with Sandbox() as sandbox:  # its process starts now, while the checker loads
+        from gdgrade.checker import check_submission
+        from gdgrade.display import render_check_text
+
+        report = check_submission(submission, sandbox, tuple(args.exercise or ()))
+    sys.stdout.write(render_check_text(report, lang, color=sys.stdout.isatty()))
+    if report.grader_errors:
+        return EXIT_FAULT
+    return EXIT_OK if report.ok else EXIT_BELOW
