@@ -1,12 +1,16 @@
-"""Renderers: templates in templates/ read the GradeReport; this module only wires jinja2.
+"""Renderers: every format reads the same GradeReport, so every format shows the same scores.
 
-Templates get the report plus two helpers, `t` (catalogue text in the report's language)
-and `message` (a case's comparison message); no report text is built in Python.
+Human formats (terminal text, Markdown, HTML) are jinja2 templates in templates/; they get
+the report and helpers — `t` (catalogue text in the report's language), `cases(e)` (the
+shared per-case view: points, hidden-case policy, safe text) — and build no text in
+Python. Machine formats live in grader/formats/. matplotlib is imported only when an
+HTML report is drawn, never on the grading path.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -14,26 +18,49 @@ from typing import Any
 
 import jinja2
 
+from .formats import github, gradescope, junit
+from .formats.safe import excerpt, markdown_block, markdown_inline, visible
+from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
 from .report import GradeReport, case_message, to_json
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 
 
+def display_width(s: str) -> int:
+    """Terminal columns: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def pad(value: Any, width: int, right: bool = False) -> str:
+    s = str(value)
+    fill = " " * max(0, width - display_width(s))
+    return fill + s if right else s + fill
+
+
 @cache
 def environment() -> jinja2.Environment:
     root = resources.files("gdgrade.templates")
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "html.j2", "xml.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters.update(
+        visible=visible,
+        md=markdown_inline,
+        md_block=markdown_block,
+        excerpt=excerpt,
+        num=number,
+        pad=pad,
+    )
+    return env
 
 
-def _painter(color: bool):
+def _painter(color: bool) -> Callable[[str, Any], str]:
     def paint(style: str, value: Any) -> str:
         return f"\x1b[{_ANSI[style]}m{value}\x1b[0m" if color else str(value)
 
@@ -52,6 +79,9 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
             lang=lang,
             t=t,
             message=lambda case: case_message(case, lang),
+            cases=lambda exercise: case_views(report, exercise, lang),
+            exercise_stdout=exercise_stdout,
+            has_hidden=has_hidden(report),
             **extra,
         )
     )
@@ -62,10 +92,49 @@ def render_text(report: GradeReport, lang: str, color: bool = False) -> str:
     return render("report.txt.j2", report, lang, paint=_painter(color))
 
 
+def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:
+    """Markdown for GitHub step summaries and LMS comment boxes."""
+    return render("report.md.j2", report, lang)
+
+
+def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
+    """One self-contained HTML page: inline CSS, pictures as inline SVG, no network."""
+    from .plots import figures  # matplotlib, only now
+
+    css = resources.files("gdgrade.templates").joinpath("report.css").read_text("utf-8")
+    return render("report.html.j2", report, lang, css=css, figures=figures(report, lang))
+
+
 def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
     """The GradeReport itself, in its documented JSON form."""
     return json.dumps(to_json(report, lang), ensure_ascii=False, indent=2) + "\n"
 
 
+def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
+    """Gradescope's results.json; the whole Markdown report is its top-level output."""
+    data = gradescope.results(report, lang, render_markdown(report, lang))
+    return gradescope.dumps(data)
+
+
+def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
+    """JUnit XML: a testsuite per exercise, a testcase per case (junit-10.xsd)."""
+    return junit.render(report, lang)
+
+
+def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
+    """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
+    step summary when GITHUB_STEP_SUMMARY names a file."""
+    github.append_step_summary(render_markdown(report, lang))
+    return github.dumps(github.runner_result(report, lang))
+
+
 # Every output format, by its --format name: (report, lang, color=...) -> str.
-FORMATS: dict[str, Callable[..., str]] = {"text": render_text, "json": render_json}
+FORMATS: dict[str, Callable[..., str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+    "html": render_html,
+    "gradescope": render_gradescope,
+    "junit": render_junit,
+    "github": render_github,
+}

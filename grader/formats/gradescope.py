@@ -1,0 +1,119 @@
+"""Gradescope's results.json (gradescope-autograders.readthedocs.io, "specs").
+
+One test per case, numbered "exercise.case", with the case's share of its exercise's
+points; hidden cases are shown to students only when the grades are published
+("after_published"). Each exercise with a diagnosis also gets a scoreless test that
+explains it. The top-level `score` is the report's total (Gradescope then ignores the
+sum of the tests), and the top-level output is the whole Markdown report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..i18n import text
+from ..report import ExerciseResult, GradeReport
+from .safe import visible
+from .view import CaseView, case_views
+
+VISIBILITY = {"public": "visible", "hidden": "after_published"}
+
+
+def _case_output(view: CaseView, lang: str) -> str:
+    parts = [view.message]
+    if view.traceback:
+        parts.append(view.traceback)
+    if view.stdout:
+        parts.append(f"{text(lang, 'ui', 'stdout')}:\n{view.stdout}")
+    return "\n\n".join(parts)
+
+
+def _case_test(view: CaseView, lang: str, reveal: bool) -> dict[str, Any]:
+    e, case = view.exercise, view.case
+    return {
+        "name": f"{e.number}. {e.id}: {view.name}",
+        "name_format": "text",
+        "number": view.number,
+        "score": view.points,
+        "max_score": view.max_points,
+        "status": "passed" if view.passed else "failed",
+        "output": _case_output(view, lang),
+        "output_format": "text",
+        "visibility": "visible" if reveal else VISIBILITY[case.visibility],
+        "tags": [e.id, case.visibility, *case.tags],
+    }
+
+
+def _diagnosis_test(e: ExerciseResult, lang: str) -> dict[str, Any]:
+    blocks = []
+    for d in e.diagnoses:
+        title = text(lang, "mistakes", d.id, "title")
+        explain = text(lang, "mistakes", d.id, "explain")
+        hint = text(lang, "mistakes", d.id, "hint")
+        blocks.append(f"[{d.id}] {title}\n{explain}\n{text(lang, 'ui', 'hint')}: {hint}")
+    if e.cap is not None:
+        blocks.append(text(lang, "ui", "capped", percent=round(e.cap * 100)))
+    return {
+        "name": f"{e.number}. {e.id}: {text(lang, 'ui', 'diagnoses')}",
+        "name_format": "text",
+        "number": f"{e.number}.0",
+        "status": "passed" if e.status == "passed" else "failed",
+        "output": "\n\n".join(blocks),
+        "output_format": "text",
+        "visibility": "visible",
+        "tags": [e.id, "diagnosis", *(d.id for d in e.diagnoses)],
+    }
+
+
+def _ungraded_test(e: ExerciseResult, lang: str) -> dict[str, Any]:
+    """An exercise without case results (the grader failed on it): its points, and why."""
+    return {
+        "name": f"{e.number}. {e.id}",
+        "name_format": "text",
+        "number": f"{e.number}.1",
+        "score": e.score,
+        "max_score": e.max_score,
+        "status": "passed" if e.status == "passed" else "failed",
+        "output": text(lang, "ui", "not_graded", status=text(lang, "status", e.status)),
+        "output_format": "text",
+        "visibility": "visible",
+        "tags": [e.id],
+    }
+
+
+def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
+    tests: list[dict[str, Any]] = []
+    for e in report.exercises:
+        if e.diagnoses or e.cap is not None:
+            tests.append(_diagnosis_test(e, lang))
+        if not e.cases:
+            tests.append(_ungraded_test(e, lang))
+        for view in case_views(report, e, lang):
+            tests.append(_case_test(view, lang, report.reveal_hidden))
+    return {
+        "score": report.score,
+        "execution_time": round(report.duration_s, 2),
+        "output": output,
+        "output_format": "md",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {
+            "max_score": report.max_score,
+            "submission": visible(report.submission),
+            "sha256": report.sha256,
+            "seed": report.seed,
+            "student_id": visible(report.student_id) if report.student_id else None,
+            "versions": report.versions,
+            "command": visible(report.command),
+            "grader_errors": [visible(g) for g in report.grader_errors],
+        },
+        "tests": tests,
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Strict JSON (no NaN), UTF-8 text: what Gradescope parses."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1) + "\n"

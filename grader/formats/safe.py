@@ -1,0 +1,53 @@
+"""Student-controlled text made harmless for every format.
+
+A student's output, exception message or file name may hold anything: terminal escapes
+that repaint the screen, NUL bytes that XML refuses, lone surrogates that UTF-8 cannot
+encode, pipes and newlines that end a Markdown table row. Such text is shown, never
+obeyed: unsafe characters are spelled out (``\\x1b``), and each format escapes the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL and C1 controls, surrogates, XML's two non-characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _spell(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """The text with line ends normalised and every control character spelled out.
+
+    The result is valid in XML 1.0, encodable as UTF-8 and inert in a terminal.
+    """
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub(_spell, s)
+
+
+def markdown_inline(text: object) -> str:
+    """Literal text inside a Markdown paragraph or table cell: one line, nothing markup."""
+    s = visible(text).replace("\n", " ").replace("\t", " ")
+    return _MARKDOWN.sub(r"\\\1", s)
+
+
+def markdown_block(text: object, info: str = "text") -> str:
+    """A fenced code block that no backtick run inside the text can close early."""
+    body = visible(text).rstrip("\n")
+    longest = max((len(m.group()) for m in _BACKTICKS.finditer(body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{body}\n{fence}"
+
+
+def excerpt(text: object, max_chars: int = 1200, max_lines: int = 25) -> str:
+    """The beginning of a long output, marked where it was cut."""
+    s = visible(text)
+    lines = s.splitlines()
+    cut = len(lines) > max_lines or len(s) > max_chars
+    s = "\n".join(lines[:max_lines])[:max_chars]
+    return s + "\n…" if cut else s

@@ -1,0 +1,164 @@
+"""What every format shows of a GradeReport — one policy, so no two formats disagree.
+
+Points: an exercise's score is shared out over its cases in proportion to the credit each
+case earned (weight times the fraction of matching parts), in whole hundredths, so the
+case points add up exactly to the exercise's score in every format, also when the rng
+fallback capped the exercise.
+
+Hidden cases: unless the report reveals them, a hidden case shows its verdict, points and
+comparison message (counts and error sizes), but not what the student printed nor an
+exception's message: a submission can print or raise its arguments, and so would read
+the hidden inputs back from the feedback. The traceback keeps the student's frames.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..i18n import text
+from ..report import CaseResult, ExerciseResult, GradeReport, case_message
+from .safe import excerpt, visible
+
+
+@dataclass(frozen=True)
+class CaseView:
+    exercise: ExerciseResult
+    case: CaseResult
+    number: str  # "4.3": exercise number, case position
+    name: str
+    points: float
+    max_points: float
+    concealed: bool  # a hidden case whose inputs and the student's text must stay hidden
+    message: str
+    traceback: str
+    stdout: str
+
+    @property
+    def status(self) -> str:
+        return self.case.status
+
+    @property
+    def passed(self) -> bool:
+        return self.case.status == "passed"
+
+
+def apportion(
+    total: float, shares: Sequence[float], caps: Sequence[int] | None = None
+) -> list[int]:
+    """`total` in hundredths split in proportion to `shares` (largest remainder first),
+    never giving a part more than its cap nor anything to a zero share; the parts add up
+    to the total whenever the caps allow."""
+    cents = round(total * 100)
+    n = len(shares)
+    weight = sum(shares)
+    if n == 0:
+        return []
+    exact = [cents * s / weight if weight > 0 else 0.0 for s in shares]
+    limit = list(caps) if caps is not None else [cents] * n
+    out = [min(math.floor(x), c) for x, c in zip(exact, limit, strict=True)]
+    order = sorted((i for i in range(n) if shares[i] > 0), key=lambda i: out[i] - exact[i])
+    rest = cents - sum(out)
+    while rest > 0 and any(out[i] < limit[i] for i in order):
+        for i in order:
+            if rest > 0 and out[i] < limit[i]:
+                out[i] += 1
+                rest -= 1
+    return out
+
+
+def case_points(exercise: ExerciseResult) -> list[tuple[float, float]]:
+    """(points, max points) of each case; they add up to the exercise's score and maximum,
+    and a passed case shows its full points (unless the rng cap scaled everything down)."""
+    cases = exercise.cases
+    weights = [c.weight for c in cases]
+    full = [c.credit >= 1 for c in cases]
+    partial = [0 < c.credit < 1 for c in cases]
+    maxima = apportion(exercise.max_score, weights)
+    if exercise.cap is None and not any(partial):
+        # the passed cases hold exactly the score, the others the rest
+        maxima = [0] * len(cases)
+        for group, total in ((True, exercise.score), (False, exercise.max_score - exercise.score)):
+            members = [i for i, f in enumerate(full) if f == group]
+            for i, part in zip(
+                members, apportion(total, [weights[i] for i in members]), strict=True
+            ):
+                maxima[i] = part
+    earned = apportion(exercise.score, [c.credit * c.weight for c in cases], maxima)
+    if exercise.cap is None:
+        held = sum(m for m, f in zip(maxima, full, strict=True) if f)
+        rest = round(exercise.score * 100) - held
+        room = sum(m for m, p in zip(maxima, partial, strict=True) if p)
+        if 0 <= rest <= room:
+            shares = [
+                c.credit * c.weight if p else 0.0 for c, p in zip(cases, partial, strict=True)
+            ]
+            spread = apportion(rest / 100, shares, maxima)
+            earned = [m if f else e for m, f, e in zip(maxima, full, spread, strict=True)]
+    return [(e / 100, m / 100) for e, m in zip(earned, maxima, strict=True)]
+
+
+def concealed(case: CaseResult, report: GradeReport) -> bool:
+    return case.visibility == "hidden" and not report.reveal_hidden
+
+
+def frames_only(traceback: str, error_type: str) -> str:
+    """The traceback's header and frame lines, then the exception's type without its message."""
+    kept = []
+    for line in traceback.splitlines():
+        if line.startswith("Traceback") or line.startswith("  "):
+            kept.append(line)
+        elif kept:
+            break
+    return "\n".join([*kept, error_type]) if kept else ""
+
+
+def shown_message(case: CaseResult, lang: str, hide: bool) -> str:
+    o = case.outcome
+    if hide and o.status == "raised":
+        return text(lang, "ui", "raised_concealed", error_type=visible(o.error_type))
+    return visible(case_message(case, lang))
+
+
+def case_name(case: CaseResult, lang: str) -> str:
+    return visible(case.title.get(lang) or case.title.get("en") or case.id)
+
+
+def case_views(report: GradeReport, exercise: ExerciseResult, lang: str) -> tuple[CaseView, ...]:
+    views = []
+    points = case_points(exercise)
+    for k, (case, (earned, most)) in enumerate(zip(exercise.cases, points, strict=True), 1):
+        hide = concealed(case, report)
+        o = case.outcome
+        trace = frames_only(o.traceback, o.error_type) if hide else o.traceback
+        views.append(
+            CaseView(
+                exercise=exercise,
+                case=case,
+                number=f"{exercise.number}.{k}",
+                name=case_name(case, lang),
+                points=earned,
+                max_points=most,
+                concealed=hide,
+                message=shown_message(case, lang, hide),
+                traceback=visible(trace),
+                stdout="" if hide else excerpt(o.stdout),
+            )
+        )
+    return tuple(views)
+
+
+def exercise_stdout(views: Sequence[CaseView]) -> str:
+    """One printed-output excerpt per exercise: from a failing case if one printed."""
+    ranked = sorted(views, key=lambda v: v.passed)
+    return next((v.stdout for v in ranked if v.stdout.strip()), "")
+
+
+def number(value: float) -> str:
+    """Points as people write them: 10, 7.5, 1.43."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
+
+
+def has_hidden(report: GradeReport) -> bool:
+    return any(c.visibility == "hidden" for e in report.exercises for c in e.cases)

@@ -1,0 +1,394 @@
+"""Pictures for the HTML report, drawn on the trusted side as small inline SVG.
+
+- gradient_descent, momentum_descent: the student's path as the lecture draws it (red
+  dots joined by a dotted line, 'ro:', labelled x_1, x_2, ...) on the curve f(x), over
+  the reference path (blue squares). momentum_descent gets only f', so its curve is f'
+  integrated numerically, shifted so its lowest point in the picture is 0.
+- batch_gradient_descent, sgd, minibatch_gd: the loss L(w) after each epoch (epoch 0 is
+  w0), student against reference, log scale, computed here from the case's X, y and
+  the returned path with `reference.least_squares.loss`.
+- sgd and batch_gradient_descent both graded on the same data: the student's two loss
+  curves per epoch together, under SGD's loss after every single update (replayed with
+  the case's generator), as on the lecture's slide: SGD jitters, batch descent is smooth.
+
+Choices: pictures use only cases whose inputs the reader may see — public cases, or
+hidden ones when the report reveals them — so hidden inputs never leak through a curve.
+One picture per exercise: the first case not passed whose reference path is finite, or
+else the first such case (the longest run for the loss curves). Plot text has no words in
+any language (x, f(x), L(w), epoch, x_k): the legend and the explanation are HTML
+captions in the report's language, so Hangul never needs a font in matplotlib (the
+machine has none with Hangul glyphs). Text stays text (`svg.fonttype: none`, the
+browser's font draws it), points closer than a pixel or two to the previous one are
+dropped, coordinates keep two decimals: each picture stays around 10-25 kB.
+
+matplotlib is imported here only, and this module only by the HTML renderer. It draws
+through `matplotlib.figure.Figure` and the SVG canvas, so no GUI backend is selected and
+pyplot's global state is never touched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from reference.least_squares import loss
+
+from .compare import as_float_array
+from .formats.view import case_name, concealed
+from .report import CaseResult, ExerciseResult, GradeReport
+
+STUDENT = "#d62728"
+REFERENCE = "#1f77b4"
+CURVE = "#555555"
+LABELLED_STEPS = 3
+MIN_PIXELS = 1.5
+
+_RC = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 9,
+    "axes.linewidth": 0.6,
+    "grid.linewidth": 0.4,
+    "grid.color": "#cccccc",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # "descent", "momentum", "loss", "sgd_batch": picks the caption
+    case: str  # the case's name, as the report shows it
+    svg: str
+    readable: bool  # the student's result could be drawn
+
+
+# --- reading results -------------------------------------------------------------------
+
+
+def _part(value: Any, index: int | None) -> Any:
+    if index is None:
+        return value
+    if isinstance(value, (tuple, list)) and len(value) > index:
+        return value[index]
+    return None
+
+
+def path_of(value: Any, index: int | None, width: int) -> np.ndarray | None:
+    """A returned path as rows of `width` numbers, or None when it cannot be read so."""
+    arr = as_float_array(_part(value, index))
+    if arr is None or arr.size == 0:
+        return None
+    if width == 1 and arr.ndim == 1:
+        return arr.reshape(-1, 1)
+    if arr.ndim == 2 and arr.shape[1] == width:
+        return arr
+    return None
+
+
+def epoch_losses(X: np.ndarray, y: np.ndarray, w0: np.ndarray, path: np.ndarray) -> np.ndarray:
+    """L(w0), L(w_1), ...; non-finite or non-positive losses become NaN (gaps on a log axis)."""
+    with np.errstate(all="ignore"):
+        values = np.array([loss(X, y, np.asarray(w0, float))] + [loss(X, y, w) for w in path])
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+# --- choosing cases --------------------------------------------------------------------
+
+
+_PATH_INDEX = {
+    "gradient_descent": 2,
+    "momentum_descent": None,
+    "batch_gradient_descent": 1,
+    "sgd": 1,
+    "minibatch_gd": 1,
+}
+_START = {"gradient_descent": 2, "momentum_descent": 1}  # position of x0 in the arguments
+
+
+def _reference_path(exercise: str, case: CaseResult) -> np.ndarray | None:
+    if exercise in _START:
+        if np.ndim(case.args[_START[exercise]]) != 0:
+            return None  # only scalar problems are drawn on a curve
+        path = path_of(case.expected, _PATH_INDEX[exercise], 1)
+    else:
+        path = path_of(case.expected, 1, np.asarray(case.args[2]).size)
+    if path is None or not np.isfinite(path).all():
+        return None
+    return path
+
+
+def _diverges(exercise: str, case: CaseResult, path: np.ndarray) -> bool:
+    """A run meant to blow up: a poor picture of anything but the blow-up."""
+    if exercise in _START:
+        return bool(np.abs(path).max(initial=0.0) > 1e6)
+    X, y, w0 = case.args[0], case.args[1], case.args[2]
+    losses = epoch_losses(X, y, w0, path)
+    return not losses[-1] <= losses[0]  # NaN (overflow) counts as diverged
+
+
+def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
+    """The case worth a picture: shown to the reader, finite reference path; a case not
+    passed first, readable results first, converging runs first; for loss curves the
+    longest run."""
+    fit = [
+        c
+        for c in exercise.cases
+        if not concealed(c, report) and _reference_path(exercise.id, c) is not None
+    ]
+    if not fit:
+        return None
+    loss_curve = exercise.id not in _START
+
+    def rank(c: CaseResult) -> tuple[bool, bool, bool, int]:
+        width = 1 if not loss_curve else np.asarray(c.args[2]).size
+        readable = path_of(c.outcome.value, _PATH_INDEX[exercise.id], width) is not None
+        path = _reference_path(exercise.id, c)
+        steps = -len(path) if loss_curve else 0
+        return (c.status == "passed", not readable, _diverges(exercise.id, c, path), steps)
+
+    return min(fit, key=rank)  # min keeps the first among equals
+
+
+# --- drawing ---------------------------------------------------------------------------
+
+
+def _thin(ax: Any, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop points within MIN_PIXELS of the last kept one: the same picture, a smaller file."""
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if len(xs) < 3:
+        return xs, ys
+    screen = ax.transData.transform(np.column_stack([xs, ys]))
+    kept, last = [0], screen[0]
+    for i in range(1, len(xs)):
+        if np.hypot(*(screen[i] - last)) >= MIN_PIXELS or i == len(xs) - 1:
+            kept.append(i)
+            last = screen[i]
+    return xs[kept], ys[kept]
+
+
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_ATTRIBUTE = re.compile(r'(\s(?:d|x|y|transform|viewBox)=")([^"]*)(")')
+_LONG_NUMBER = re.compile(r"(\d+\.\d)\d+")
+
+
+def _flatten(parent: ET.Element, used: set[str]) -> None:
+    """Unwrap groups that carry no attribute and drop ids nothing refers to."""
+    children: list[ET.Element] = []
+    for child in parent:
+        _flatten(child, used)
+        if child.get("id") not in used:
+            child.attrib.pop("id", None)
+        if child.tag == f"{{{_SVG}}}g" and not child.attrib:
+            children.extend(child)
+        else:
+            children.append(child)
+    parent[:] = children
+
+
+def compact_svg(svg: str) -> str:
+    """matplotlib's SVG made inline-ready and small: no XML prolog, doctype or comments,
+    no bare groups, no ids nothing refers to, no no-op rotations, coordinates to 0.1 pt."""
+    ET.register_namespace("", _SVG)
+    ET.register_namespace("xlink", _XLINK)
+    root = ET.fromstring(svg[svg.index("<svg") :])
+    used = set(re.findall(r'#([^")\s]+)', svg))
+    _flatten(root, used)
+    out = ET.tostring(root, encoding="unicode")
+    out = re.sub(r' transform="rotate\(-?0 [^)]*\)"', "", out)
+    out = _ATTRIBUTE.sub(
+        lambda m: m.group(1) + _LONG_NUMBER.sub(r"\1", m.group(2)) + m.group(3), out
+    )
+    return re.sub(r"\s*\n\s*", "\n", out).strip() + "\n"
+
+
+def _draw(key: str, paint: Callable[[Any], None]) -> str:
+    import matplotlib
+    from matplotlib.figure import Figure as MplFigure
+
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"gdgrade-{key}"}):
+        figure = MplFigure(figsize=(6.0, 3.4))
+        figure.subplots_adjust(left=0.11, right=0.98, bottom=0.14, top=0.97)
+        paint(figure.subplots())
+        buffer = io.StringIO()
+        figure.savefig(
+            buffer,
+            format="svg",
+            metadata={"Creator": None, "Date": None, "Format": None, "Type": None},
+        )
+    return compact_svg(buffer.getvalue())
+
+
+def _window(reference: np.ndarray, student: np.ndarray | None, start: float) -> tuple[float, float]:
+    """x range: the start and the reference path, and the student's points near them."""
+    xs = np.concatenate([[start], reference])
+    lo, hi = float(xs.min()), float(xs.max())
+    span = max(hi - lo, 1e-9)
+    if student is not None:
+        near = student[np.isfinite(student) & (student > lo - 2 * span) & (student < hi + 2 * span)]
+        lo, hi = min(lo, float(near.min(initial=lo))), max(hi, float(near.max(initial=hi)))
+    margin = max(0.1 * (hi - lo), 0.5)
+    return lo - margin, hi + margin
+
+
+def _curve(
+    exercise: str, case: CaseResult, lo: float, hi: float
+) -> Callable[[np.ndarray], np.ndarray]:
+    """f itself, or for momentum_descent f' integrated (lowest point in the window at 0)."""
+    if exercise == "gradient_descent":
+        f = case.args[0]
+
+        def values(x: np.ndarray) -> np.ndarray:
+            with np.errstate(all="ignore"):
+                return np.broadcast_to(np.asarray(f(x), dtype=float), np.shape(x))
+
+        return values
+    fp = case.args[0]
+    grid = np.linspace(lo, hi, 801)
+    with np.errstate(all="ignore"):
+        slope = np.broadcast_to(np.asarray(fp(grid), dtype=float), grid.shape)
+    area = np.concatenate([[0.0], np.cumsum((slope[1:] + slope[:-1]) / 2 * np.diff(grid))])
+    area -= area.min()
+    return lambda x: np.interp(x, grid, area, left=np.nan, right=np.nan)
+
+
+def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
+    reference = _reference_path(exercise, case)[:, 0]
+    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    student = got[:, 0] if got is not None else None
+    start = float(case.args[_START[exercise]])
+    lo, hi = _window(reference, student, start)
+    f = _curve(exercise, case, lo, hi)
+
+    def paint(ax: Any) -> None:
+        grid = np.linspace(lo, hi, 100)
+        curve = f(grid)
+        ax.plot(grid, curve, color=CURVE, linewidth=1)
+        finite = curve[np.isfinite(curve)]
+        if finite.size:
+            pad = 0.08 * max(float(np.ptp(finite)), 1e-9)
+            ax.set_ylim(float(finite.min()) - pad, float(finite.max()) + pad)
+        ax.set_xlim(lo, hi)
+        rx, ry = _thin(ax, reference, f(reference))
+        ax.plot(rx, ry, "s-", color=REFERENCE, mfc="none", ms=6, lw=0.8, alpha=0.8)
+        labelled = student if student is not None else reference
+        if student is not None:
+            sx, sy = _thin(ax, student, f(student))
+            ax.plot(sx, sy, "o:", color=STUDENT, ms=3.5, lw=1)
+        for k, x in enumerate(labelled[:LABELLED_STEPS]):
+            y = f(np.array([x]))[0]
+            if np.isfinite(y) and lo <= x <= hi:
+                ax.text(x, y, f"$x_{{{k + 1}}}$", va="bottom", fontsize=8)
+        ax.grid(True)
+        ax.set_xlabel("x")
+        ax.set_ylabel("f(x)" if exercise == "gradient_descent" else r"$f(x) - \min f$")
+
+    kind = "descent" if exercise == "gradient_descent" else "momentum"
+    return Figure(kind, name, _draw(key, paint), student is not None)
+
+
+def _loss_axes(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(True, which="major")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("L(w)")
+
+
+def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
+    X, y, w0 = case.args[0], case.args[1], case.args[2]
+    width = np.asarray(w0).size
+    reference = epoch_losses(X, y, w0, _reference_path(exercise, case))
+    got = path_of(case.outcome.value, 1, width)
+    student = epoch_losses(X, y, w0, got) if got is not None else None
+
+    def paint(ax: Any) -> None:
+        ax.plot(
+            np.arange(len(reference)), reference, "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8
+        )
+        if student is not None and np.isfinite(student).any():
+            ax.plot(np.arange(len(student)), student, "o:", color=STUDENT, ms=3.5, lw=1)
+        _loss_axes(ax)
+
+    return Figure("loss", name, _draw(key, paint), student is not None)
+
+
+def sgd_update_losses(
+    X: np.ndarray, y: np.ndarray, w0: Any, learning_rate: float, n_epochs: int, rng: Any
+) -> np.ndarray:
+    """The loss after every single SGD update (the contract's sgd, replayed with the
+    case's generator): the jitter the lecture's slide shows, which per-epoch points hide."""
+    generator = rng.make()
+    w = np.array(w0, dtype=float)
+    values = [loss(X, y, w)]
+    with np.errstate(all="ignore"):
+        for _ in range(n_epochs):
+            for i in generator.permutation(len(y)):
+                w = w - learning_rate * X[i] * (X[i] @ w - y[i])
+                values.append(loss(X, y, w))
+    out = np.array(values)
+    return np.where(np.isfinite(out) & (out > 0), out, np.nan)
+
+
+def _same_data(a: CaseResult, b: CaseResult) -> bool:
+    return all(np.array_equal(np.asarray(a.args[i]), np.asarray(b.args[i])) for i in range(3))
+
+
+def sgd_batch_figure(report: GradeReport, lang: str) -> Figure | None:
+    """The student's sgd and batch descent on the same data, if both read as paths."""
+    by_id = {e.id: e for e in report.exercises}
+    if "sgd" not in by_id or "batch_gradient_descent" not in by_id:
+        return None
+    pairs = []
+    for s in by_id["sgd"].cases:
+        for b in by_id["batch_gradient_descent"].cases:
+            if concealed(s, report) or concealed(b, report) or not _same_data(s, b):
+                continue
+            width = np.asarray(s.args[2]).size
+            ps, pb = path_of(s.outcome.value, 1, width), path_of(b.outcome.value, 1, width)
+            if ps is not None and pb is not None and len(ps) > 1 and len(pb) > 1:
+                pairs.append((s, b, ps, pb))
+    if not pairs:
+        return None
+    s, b, ps, pb = max(pairs, key=lambda p: min(len(p[2]), len(p[3])))
+    X, y, w0, learning_rate, n_epochs, rng = s.args
+    updates = sgd_update_losses(X, y, w0, learning_rate, n_epochs, rng)
+    sgd, batch = epoch_losses(X, y, w0, ps), epoch_losses(X, y, w0, pb)
+
+    def paint(ax: Any) -> None:
+        steps = np.arange(len(updates)) / len(y)
+        ax.plot(steps, updates, "-", color=STUDENT, lw=0.7, alpha=0.45)
+        ax.plot(np.arange(len(sgd)), sgd, "o", color=STUDENT, ms=3.5)
+        ax.plot(np.arange(len(batch)), batch, "s-", color=REFERENCE, ms=4, lw=1, mfc="none")
+        _loss_axes(ax)
+
+    return Figure("sgd_batch", case_name(s, lang), _draw("sgd-vs-batch", paint), True)
+
+
+def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
+    """The pictures of each exercise, by exercise id."""
+    out: dict[str, list[Figure]] = {}
+    for e in report.exercises:
+        if e.id not in _PATH_INDEX:
+            continue
+        case = choose(report, e)
+        if case is None:
+            continue
+        key = f"{e.id}-{case.id}"
+        if e.id in _START:
+            out[e.id] = [descent_figure(e.id, case, case_name(case, lang), key)]
+        else:
+            out[e.id] = [loss_figure(e.id, case, case_name(case, lang), key)]
+    both = sgd_batch_figure(report, lang)
+    if both is not None:
+        out.setdefault("sgd", []).append(both)
+    return out
