@@ -14,7 +14,7 @@ import threading
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from grader.contract import EXERCISE_IDS
@@ -177,7 +177,7 @@ def check_submission(
     return CheckReport(
         submission=name or submission.display_name,
         checks=tuple(checks),
-        load=run.load,
+        load=replace(run.load, problems=submission.notes + run.load.problems),
         explicit=bool(exercises),
         duration_s=time.monotonic() - started,
         grader_errors=tuple(faults),
