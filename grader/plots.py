@@ -199,7 +199,7 @@ def compact_svg(svg: str) -> str:
     ET.register_namespace("", _SVG)
     ET.register_namespace("xlink", _XLINK)
     root = ET.fromstring(svg[svg.index("<svg") :])
-    used = set(re.findall(r'#([^")\s]+)', svg))
+    used = set(re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
     _flatten(root, used)
     out = ET.tostring(root, encoding="unicode")
     out = re.sub(r' transform="rotate\(-?0 [^)]*\)"', "", out)

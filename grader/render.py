@@ -124,7 +124,7 @@ def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
 def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
     """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
     step summary when GITHUB_STEP_SUMMARY names a file."""
-    github.append_step_summary(render_markdown(report, lang))
+    github.append_step_summary(render_markdown(report, lang), lang=lang)
     return github.dumps(github.runner_result(report, lang))
 
 

@@ -83,15 +83,21 @@ def fit(markdown: str, room: int, note: str) -> str:
 def append_step_summary(
     markdown: str, environ: Mapping[str, str] | None = None, lang: str = "en"
 ) -> Path | None:
-    """Append to the file GITHUB_STEP_SUMMARY names (if any), within GitHub's size limit."""
+    """Append to the file GITHUB_STEP_SUMMARY names (if any), within GitHub's size limit.
+
+    A summary that cannot be written is skipped (None): the runner result, which decides
+    the grade, must still be produced.
+    """
     env = os.environ if environ is None else environ
     target = env.get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
     path = Path(target)
-    used = path.stat().st_size if path.exists() else 0
-    room = STEP_SUMMARY_LIMIT - used
     note = text(lang, "ui", "summary_truncated")
-    with path.open("a", encoding="utf-8") as out:
-        out.write(fit(markdown, room, note))
+    try:
+        used = path.stat().st_size if path.exists() else 0
+        with path.open("a", encoding="utf-8") as out:
+            out.write(fit(markdown, STEP_SUMMARY_LIMIT - used, note))
+    except OSError:
+        return None
     return path

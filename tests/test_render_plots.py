@@ -1,0 +1,91 @@
+"""The pictures' numbers: paths read as the contract allows, losses from the trusted side,
+SGD's per-update replay, f recovered from f' for momentum, and SVG fit to inline."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+from report_fixtures import correct_report, partial_report
+
+import reference
+from grader import plots
+from grader.cases import LECTURE_F
+from grader.exercises import public_cases
+from reference.least_squares import loss
+
+
+def test_paths_are_read_as_the_contract_allows():
+    assert plots.path_of((1.0, 2.0, [3.0, 4.0]), 2, 1).shape == (2, 1)
+    assert plots.path_of(np.ones((5, 1)), None, 1).shape == (5, 1)
+    assert plots.path_of((np.ones(2), np.ones((3, 2))), 1, 2).shape == (3, 2)
+    assert plots.path_of((np.ones(2), np.ones((3, 4))), 1, 2) is None  # wrong width
+    assert plots.path_of(None, 1, 2) is None and plots.path_of((1.0,), 2, 1) is None
+
+
+def test_epoch_losses_start_at_w0_and_leave_gaps_for_overflow():
+    X, y = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([1.0, 2.0])
+    path = np.array([[1.0, 1.0], [np.inf, 0.0]])
+    losses = plots.epoch_losses(X, y, np.zeros(2), path)
+    assert losses[0] == loss(X, y, np.zeros(2)) and np.isnan(losses[1]) and np.isnan(losses[2])
+
+
+def test_sgd_replay_passes_through_the_reference_path_after_every_epoch():
+    for case in public_cases("sgd"):
+        X, y, w0, rate, epochs, rng = case.args
+        if epochs < 2:
+            continue
+        _, path = reference.sgd(X, y, w0, rate, epochs, rng.make())
+        updates = plots.sgd_update_losses(X, y, w0, rate, epochs, rng)
+        m = len(y)
+        assert len(updates) == epochs * m + 1
+        ends = updates[m::m]
+        expected = plots.epoch_losses(X, y, w0, path)[1:]
+        assert np.allclose(ends, expected, rtol=1e-12, equal_nan=True)
+
+
+def test_momentum_curve_is_an_antiderivative_of_fp():
+    momentum = next(e for e in partial_report().exercises if e.id == "momentum_descent")
+    case = next(c for c in momentum.cases if c.args[0] == LECTURE_F.derivative())
+    curve = plots._curve("momentum_descent", case, -1.0, 5.0)
+    x = np.linspace(-1.0, 5.0, 25)
+    drawn, exact = curve(x) - curve(x[:1]), LECTURE_F(x) - LECTURE_F(x[:1])
+    assert np.allclose(drawn, exact, atol=1e-3 * np.ptp(exact))  # f up to a constant
+    assert np.nanmin(curve(np.linspace(-1.0, 5.0, 801))) == 0.0
+
+
+def test_the_picture_shows_a_failing_public_case_with_a_readable_result():
+    report = partial_report()
+    gd = next(e for e in report.exercises if e.id == "gradient_descent")
+    chosen = plots.choose(report, gd)
+    assert chosen.visibility == "public" and chosen.status != "passed"
+    assert plots.path_of(chosen.outcome.value, 2, 1) is not None
+    batch = next(e for e in correct_report().exercises if e.id == "batch_gradient_descent")
+    chosen = plots.choose(correct_report(), batch)
+    longest = max(
+        (c for c in batch.cases if c.visibility == "public" and "diverging" not in c.id),
+        key=lambda c: c.args[4],
+    )
+    assert chosen.args[4] == longest.args[4]  # the longest converging run
+
+
+def test_svg_is_inline_ready_and_self_consistent():
+    figs = plots.figures(correct_report(), "en")
+    svg = figs["gradient_descent"][0].svg
+    assert svg.startswith("<svg") and "<?xml" not in svg and "<!--" not in svg
+    root = ET.fromstring(svg)
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    referenced = set(re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
+    assert referenced <= ids  # every reference still resolves
+    assert ids <= referenced  # and no id is left that nothing uses
+    assert not re.search(r"\d\.\d{2,}", " ".join(re.findall(r' d="([^"]*)"', svg)))
+
+
+def test_two_pictures_never_share_an_id():
+    figs = [f for v in plots.figures(correct_report(), "en").values() for f in v]
+    seen: set[str] = set()
+    for f in figs:
+        ids = set(re.findall(r'\sid="([^"]+)"', f.svg))
+        assert not ids & seen
+        seen |= ids
