@@ -149,8 +149,9 @@ def _gradient(rng):
         x = np.round(rng.uniform(-2, 2, size=n), 3)
         h = float(rng.choice([1e-3, 1e-4, 1e-5]))
         yield f"random_{k}_n{n}", (f, x, h), ()
-    f = FunctionSpec((smooth_field(rng, 2),), 2)
-    x = np.round(rng.uniform(-1, 1, size=2), 3)
+    # curved in x0 beyond second order, or a central difference would not move with h
+    f = FunctionSpec((f"exp({_coef(rng, 0.5, 1.0)}*x0) + {_coef(rng)}*x0**3 + x0*x1 + x1**2",), 2)
+    x = np.round(rng.uniform(0.5, 1.5, size=2), 3)
     for k, h in enumerate((0.2, 0.1, 0.05, 0.025)):
         yield f"probe_{k}", (f, x, h), ("probe",)
 

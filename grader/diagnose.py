@@ -98,12 +98,16 @@ def _behaviour(runs: Sequence[CaseRun]) -> list[Diagnosis]:
     ]
     if shaped:
         found.append(Diagnosis("wrong_shape", "mistake", _shape_evidence(shaped)))
-    mutated = [r for r in runs if r.outcome.mutated_args]
-    if mutated:
-        params = BY_NAME[runs[0].case.exercise].params
-        names = sorted({params[i] for r in mutated for i in r.outcome.mutated_args})
-        evidence = {"cases": _case_ids(mutated), "arguments": names}
-        found.append(Diagnosis("mutates_input", "mistake", evidence))
+    params = BY_NAME[runs[0].case.exercise].params if runs else ()
+    for mistake_id, severity_, which in (
+        ("mutates_input", "mistake", "modified_inputs"),
+        ("restored_input", "info", "restored_inputs"),
+    ):
+        hit = [r for r in runs if getattr(r, which)]
+        if hit:
+            names = sorted({params[i] for r in hit for i in getattr(r, which)})
+            evidence = {"cases": _case_ids(hit), "arguments": names}
+            found.append(Diagnosis(mistake_id, severity_, evidence))
     return found
 
 
@@ -190,7 +194,8 @@ def _scheme_of(probes: Sequence[CaseRun]) -> list[Diagnosis]:
     first = [float(v.ravel()[0]) for v in values]
     f, x, _ = probes[0].case.args
     exact = float(np.ravel(f.derivative()(x))[0])
-    if max(abs(v - first[0]) for v in first) <= 1e-12 * (1 + abs(first[0])):
+    reference = [float(np.ravel(r.expectation.reference)[0]) for r in probes]
+    if _constant(first) and not _constant(reference):  # the given h would have moved it
         return _ignored_step(f, x, first[0], exact)
     hs = np.array([r.case.args[2] for r in probes], dtype=float)
     errors = np.abs(np.array(first) - exact)
@@ -206,6 +211,10 @@ def _scheme_of(probes: Sequence[CaseRun]) -> list[Diagnosis]:
         scheme = "forward_difference" if forward <= backward else "backward_difference"
         return [Diagnosis(scheme, "info", evidence)]
     return []
+
+
+def _constant(values: Sequence[float]) -> bool:
+    return max(abs(v - values[0]) for v in values) <= 1e-12 * (1 + abs(values[0]))
 
 
 def _one_sided_distance(probes: Sequence[CaseRun], scheme: str) -> float:

@@ -7,7 +7,9 @@ from typing import Literal
 Severity = Literal["mistake", "info"]
 
 # Accepted styles: reported so the student learns which scheme they used, never penalised.
-INFO_IDS = frozenset({"forward_difference", "backward_difference", "central_difference"})
+INFO_IDS = frozenset(
+    {"forward_difference", "backward_difference", "central_difference", "restored_input"}
+)
 
 # Deviations from the rng protocol: the result is still judged on the loss it reaches.
 RNG_IDS = frozenset({"no_shuffle", "shuffle_once", "ignores_rng"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .compare import Comparison, compare
 from .expected import Expectation
 from .mistakes import Severity
@@ -24,6 +26,29 @@ class CaseRun:
     @property
     def returned(self) -> bool:
         return self.outcome.status == "returned"
+
+    @property
+    def modified_inputs(self) -> tuple[int, ...]:
+        """Arguments changed in place and not given back (beyond a last-bit restore)."""
+        return tuple(i for i, size in self._mutations() if size > _restore_slack(self.case.args[i]))
+
+    @property
+    def restored_inputs(self) -> tuple[int, ...]:
+        """Arguments changed in place and restored by arithmetic, up to the last bits."""
+        return tuple(
+            i for i, size in self._mutations() if size <= _restore_slack(self.case.args[i])
+        )
+
+    def _mutations(self):
+        o = self.outcome
+        sizes = o.mutated_max_abs or (float("inf"),) * len(o.mutated_args)
+        return zip(o.mutated_args, sizes, strict=True)
+
+
+def _restore_slack(arg: Any) -> float:
+    """What x += h; x -= h can leave behind: a few units in the last place."""
+    scale = float(np.max(np.abs(np.asarray(arg, dtype=float)), initial=0.0))
+    return 64 * np.finfo(float).eps * (1.0 + scale)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,16 @@ class ExerciseScore:
     capped: bool = False  # the rng fallback capped the credit
 
 
+# A case answered right but with its inputs changed in place earns at most this much:
+# "inputs are never modified" is part of the contract.
+MODIFIED_INPUT_CREDIT = 0.5
+
+
 def case_credit(run: CaseRun) -> float:
-    return run.comparison.credit if run.returned else 0.0
+    if not run.returned:
+        return 0.0
+    credit = run.comparison.credit
+    return min(credit, MODIFIED_INPUT_CREDIT) if run.modified_inputs else credit
 
 
 def score_exercise(
