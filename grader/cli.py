@@ -7,10 +7,10 @@ import sys
 
 from . import __version__
 from .assignment import AssignmentError
-from .commands import check, grade
+from .commands import batch, check, export, grade
 from .errors import EXIT_USAGE, UsageError
 
-COMMANDS = (grade, check)
+COMMANDS = (grade, batch, export, check)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,223 @@
+"""The picture of a class that class.html shows, as plain data (the template only reads it).
+
+Scores and diagnoses come from the counted submission of each student (the attempt rule);
+grader faults are collected from every active submission, and kept apart from what the
+students' code did (time-outs, crashes, unreadable files).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..exercises import load_exercise
+from ..i18n import text
+from .gradebook import FAULT, UNREADABLE
+from .standings import PENDING, Entry, Standing
+from .summary import load_incidents
+
+BINS = 10
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: float
+    high: float
+    count: int
+    share: float  # of the tallest bin, 0..1, for the bar height
+
+
+@dataclass(frozen=True)
+class DiagnosisCount:
+    id: str
+    severity: str
+    title: str
+    count: int
+    examples: tuple[str, ...]  # student ids, the first few by id
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    id: str
+    number: int
+    title: str
+    max_score: float
+    graded: int
+    mean: float | None
+    median: float | None
+    full_marks: int
+    statuses: dict[str, int]
+    histogram: tuple[Bin, ...]
+    diagnoses: tuple[DiagnosisCount, ...]
+
+
+@dataclass(frozen=True)
+class Incident:
+    student: str
+    file: str
+    where: str  # an exercise id, or "load" for the module-level code
+    kind: str  # timeout | memory | crashed
+    detail: str  # the case ids concerned, or the load problem's message
+
+
+@dataclass(frozen=True)
+class Problem:
+    student: str
+    file: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ClassView:
+    title: str
+    lang: str
+    settings: dict[str, Any]
+    students: int
+    graded: int
+    max_score: float
+    mean: float | None
+    median: float | None
+    statuses: dict[str, int]
+    histogram: tuple[Bin, ...]
+    exercises: tuple[ExerciseView, ...]
+    incidents: tuple[Incident, ...]
+    unreadable: tuple[Problem, ...]
+    pending: tuple[str, ...]
+    faults: tuple[Problem, ...]
+
+
+def histogram(values: Sequence[float], top: float, bins: int = BINS) -> tuple[Bin, ...]:
+    """Equal-width bins over [0, top]; the last bin includes `top` (full marks)."""
+    if top <= 0:
+        return ()
+    width = top / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int(v / width)))] += 1
+    tallest = max(counts) or 1
+    return tuple(
+        Bin(round(i * width, 2), round((i + 1) * width, 2), c, c / tallest)
+        for i, c in enumerate(counts)
+    )
+
+
+def _mean_median(values: Sequence[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    return round(statistics.fmean(values), 2), round(statistics.median(values), 2)
+
+
+def exercise_view(exercise: str, standings: Sequence[Standing], lang: str) -> ExerciseView:
+    meta = load_exercise(exercise)
+    scored = [
+        (s.student, s.counted.exercise_scores[exercise])
+        for s in standings
+        if s.counted.status in ("graded", FAULT) and exercise in s.counted.exercise_scores
+    ]
+    values = [x["score"] for _, x in scored]
+    top = max((x["max_score"] for _, x in scored), default=0.0)
+    statuses: dict[str, int] = {}
+    found: dict[str, list[str]] = {}
+    severity: dict[str, str] = {}
+    for student, x in scored:
+        statuses[x["status"]] = statuses.get(x["status"], 0) + 1
+        for d in x["diagnoses"]:
+            found.setdefault(d["id"], []).append(student)
+            severity[d["id"]] = d["severity"]
+    diagnoses = sorted(
+        (
+            DiagnosisCount(
+                i, severity[i], _mistake_title(lang, i), len(s), tuple(sorted(s)[:EXAMPLES])
+            )
+            for i, s in found.items()
+        ),
+        key=lambda d: (d.severity != "mistake", -d.count, d.id),
+    )
+    mean, median = _mean_median(values)
+    return ExerciseView(
+        id=exercise,
+        number=meta.number,
+        title=meta.title.get(lang, exercise),
+        max_score=top,
+        graded=len(values),
+        mean=mean,
+        median=median,
+        full_marks=sum(1 for _, x in scored if x["score"] >= x["max_score"] > 0),
+        statuses=statuses,
+        histogram=histogram(values, top),
+        diagnoses=tuple(diagnoses),
+    )
+
+
+def _mistake_title(lang: str, mistake_id: str) -> str:
+    try:
+        return text(lang, "mistakes", mistake_id, "title")
+    except KeyError:
+        return mistake_id
+
+
+def incidents(standings: Sequence[Standing]) -> tuple[Incident, ...]:
+    found: list[Incident] = []
+    for s in standings:
+        e = s.counted
+        if not e.summary:
+            continue
+        for p in load_incidents(e.summary):
+            found.append(Incident(s.student, e.path, "load", p["kind"], p["message"]))
+        for exercise, x in e.exercise_scores.items():
+            for kind, cases in sorted(x.get("incidents", {}).items()):
+                found.append(Incident(s.student, e.path, exercise, kind, ", ".join(cases)))
+    return tuple(found)
+
+
+def faults(entries: Sequence[Entry]) -> tuple[Problem, ...]:
+    """Everything the grader itself failed on, in any active submission."""
+    found: list[Problem] = []
+    for e in entries:
+        errors = e.summary.get("grader_errors", []) if e.summary else []
+        if errors:
+            found += [Problem(e.student, e.path, message) for message in errors]
+        elif e.status == FAULT:
+            found.append(Problem(e.student, e.path, e.error))
+    return tuple(found)
+
+
+def class_view(
+    standings: Sequence[Standing],
+    entries: Sequence[Entry],
+    exercises: Sequence[str],
+    lang: str,
+    title: str,
+    settings: dict[str, Any],
+) -> ClassView:
+    graded = [s for s in standings if s.counted.status != PENDING]
+    totals = [s.counted.score for s in graded]
+    top = max((s.counted.max_score for s in graded), default=0.0)
+    statuses: dict[str, int] = {}
+    for s in standings:
+        statuses[s.counted.status] = statuses.get(s.counted.status, 0) + 1
+    mean, median = _mean_median(totals)
+    return ClassView(
+        title=title,
+        lang=lang,
+        settings=settings,
+        students=len(standings),
+        graded=len(graded),
+        max_score=top,
+        mean=mean,
+        median=median,
+        statuses=statuses,
+        histogram=histogram(totals, top),
+        exercises=tuple(exercise_view(x, standings, lang) for x in exercises),
+        incidents=incidents(standings),
+        unreadable=tuple(
+            Problem(s.student, s.counted.path, s.counted.error)
+            for s in standings
+            if s.counted.status == UNREADABLE
+        ),
+        pending=tuple(s.student for s in standings if s.counted.status == PENDING),
+        faults=faults(entries),
+    )

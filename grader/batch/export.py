@@ -1,0 +1,44 @@
+"""`gdgrade export`: rebuild OUT's tables, reports and class page from the gradebook alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import UsageError
+from .gradebook import FILENAME, Gradebook, GradebookError
+from .lock import Busy, OutputLock
+from .outputs import PARTS, write_all
+from .pipeline import output_options
+from .roster import Roster
+
+
+def export(
+    out: Path,
+    formats: Iterable[str],
+    roster: Roster,
+    attempt: str | None = None,
+    canvas_assignment_id: str | None = None,
+    lang: str | None = None,
+) -> list[Path]:
+    """Write the chosen outputs ("all" for every one) with the last batch's settings."""
+    path = out / FILENAME
+    if not path.is_file():
+        raise UsageError(f"{path} not found: run 'gdgrade batch DIR --out {out}' first")
+    chosen = set(PARTS) if "all" in formats else set(formats)
+    try:
+        with OutputLock(out), Gradebook(path) as gradebook:
+            settings = gradebook.last_settings()
+            if settings is None:
+                raise UsageError(f"{path} holds no batch run yet")
+            if attempt:
+                settings["attempt"] = attempt
+            if canvas_assignment_id is not None:
+                settings["canvas_assignment_id"] = canvas_assignment_id
+            options = output_options(settings, roster, lang)
+            _, written = write_all(out, gradebook, options, chosen)
+    except Busy as exc:
+        raise UsageError(str(exc)) from None
+    except GradebookError as exc:
+        raise UsageError(str(exc)) from None
+    return written

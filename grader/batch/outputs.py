@@ -1,0 +1,122 @@
+"""Everything a batch leaves in OUT besides the gradebook, regenerated from the gradebook.
+
+Every file is rebuilt from the stored results (no regrading), written atomically, and
+files of students no longer in the batch are removed from reports/ and results/, so the
+outputs after an interrupted-then-resumed batch equal those of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..i18n import text
+from ..render import environment
+from .classview import class_view
+from .exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
+from .gradebook import FAULT, UNREADABLE, Gradebook
+from .standings import PENDING, Entry, Standing, score_text, standings
+
+FEEDBACK_SUFFIX = {"html": ".html", "text": ".txt"}
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    exercises: tuple[str, ...]
+    lang: str
+    title: str
+    attempt: str
+    settings: dict[str, Any]  # shown in class.html
+    context: ExportContext
+
+
+def load_entries(gradebook: Gradebook) -> list[Entry]:
+    return [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
+
+
+PARTS = (*EXPORT_FORMATS, "reports", "class")
+
+
+def write_all(
+    out: Path, gradebook: Gradebook, options: OutputOptions, parts: Iterable[str] = PARTS
+) -> tuple[list[Standing], list[Path]]:
+    """Write the chosen outputs; returns the standings and the paths written."""
+    entries = load_entries(gradebook)
+    counted = standings(entries, options.attempt)
+    chosen = set(parts)
+    written = [
+        write_export(out, fmt, counted, options.context) for fmt in EXPORT_FORMATS if fmt in chosen
+    ]
+    if "reports" in chosen:
+        write_student_files(out, gradebook, counted)
+        written += [out / "reports", out / "results"]
+    if "class" in chosen:
+        written.append(write_class_page(out, counted, entries, options))
+    return counted, written
+
+
+def write_student_files(out: Path, gradebook: Gradebook, counted: Sequence[Standing]) -> None:
+    reports, results = out / "reports", out / "results"
+    reports.mkdir(exist_ok=True)
+    results.mkdir(exist_ok=True)
+    keep: set[Path] = set()
+    for s in counted:
+        e = s.counted
+        if e.status == PENDING or e.result_id is None:
+            continue
+        report, feedback = gradebook.stored(e.result_id)
+        lang = gradebook.result_lang(e.result_id)
+        result_path = results / f"{s.filename}.json"
+        write_atomic(result_path, report or _no_report_json(s, lang))
+        suffix = FEEDBACK_SUFFIX.get(e.feedback_format or "text", ".txt")
+        report_path = reports / f"{s.filename}{suffix}"
+        write_atomic(report_path, feedback if feedback is not None else _no_report_text(e, lang))
+        keep |= {result_path, report_path}
+    for folder in (reports, results):
+        for path in folder.iterdir():
+            if path.is_file() and path not in keep:
+                path.unlink()
+
+
+def _no_report_json(s: Standing, lang: str) -> str:
+    """What results/<student>.json holds when the file could not be graded at all."""
+    e = s.counted
+    data = {
+        "student_id": s.student,
+        "submission": e.path,
+        "sha256": e.sha256,
+        "status": e.status,
+        "score": e.score,
+        "max_score": e.max_score,
+        "error": _no_report_text(e, lang).strip(),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _no_report_text(e: Entry, lang: str) -> str:
+    if e.status == UNREADABLE:
+        return text(lang, "batch", "unreadable_report", error=e.error) + "\n"
+    if e.status == FAULT:
+        return text(lang, "batch", "fault_report") + "\n"
+    return ""
+
+
+def write_class_page(
+    out: Path, counted: Sequence[Standing], entries: Sequence[Entry], options: OutputOptions
+) -> Path:
+    settings = {**options.settings, "attempt": options.attempt}
+    settings.setdefault("grader_version", __version__)
+    view = class_view(counted, entries, options.exercises, options.lang, options.title, settings)
+    lang = options.lang
+
+    def t(*keys: str, **params: Any) -> str:
+        return text(lang, *keys, **params)
+
+    page = environment().get_template("class.html.j2").render(view=view, t=t, fmt=score_text)
+    path = out / "class.html"
+    write_atomic(path, page)
+    return path

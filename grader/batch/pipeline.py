@@ -1,0 +1,192 @@
+"""`gdgrade batch` as a short list of steps: lock OUT, discover, record, grade what is
+missing, write the outputs. Prints only through `Progress`; raises UsageError for bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..assignment import Assignment
+from ..errors import UsageError
+from ..sandbox import Limits
+from .discover import Discovery, Found, attempts, discover
+from .exports import ExportContext
+from .gradebook import FAULT, FILENAME, Gradebook, GradebookError, Result, SubmissionRow
+from .lock import Busy, OutputLock
+from .outputs import OutputOptions, write_all
+from .progress import Progress
+from .roster import Roster
+from .settings import settings_for
+from .standings import Standing
+from .worker import Task, WorkerConfig, feedback_format
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    directory: Path
+    out: Path
+    assignment: Assignment
+    jobs: int
+    attempt: str = "latest"
+    roster: Roster = field(default_factory=Roster)
+    limits: Limits = field(default_factory=Limits)
+    canvas_assignment_id: str = ""
+    progress_bar: bool | None = None  # None: a bar on a terminal, plain lines otherwise
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    students: int
+    submissions: int
+    graded: int  # graded in this run
+    reused: int  # results kept from earlier runs (same content, same settings)
+    faults: int  # submissions whose current result is a grader fault
+    skipped: tuple[str, ...]
+    standings: tuple[Standing, ...]
+    wall_s: float
+
+
+def check_paths(directory: Path, out: Path) -> None:
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create output directory {out}: {exc.strerror}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"output directory {out} is not writable")
+
+
+def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> BatchSummary:
+    """Grade what is missing or changed in DIR into OUT; see docs/gradebook.md."""
+    from .runner import run_tasks
+
+    started = time.monotonic()
+    check_paths(options.directory, options.out)
+    try:
+        with OutputLock(options.out), Gradebook(options.out / FILENAME) as gradebook:
+            found = discover(options.directory, exclude=[options.out])
+            if not found.found:
+                raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
+            fmt = feedback_format()
+            settings = settings_for(options.assignment, options.limits, fmt)
+            ids = gradebook.record_discovery(submission_rows(found, options.directory))
+            run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
+            todo, reused = gradebook.pending(ids.values(), settings.key)
+            tasks = tasks_for(gradebook, todo, options.directory)
+            progress = Progress(len(tasks), progress_stream, options.progress_bar)
+            for s in found.skipped:
+                progress.note(f"skipped {s.path}: {s.reason}")
+            for f in found.found:
+                if f.note:
+                    progress.note(f"{f.student}: {f.note}")
+            graded = 0
+
+            def on_result(task: Task, result: Result) -> None:
+                nonlocal graded
+                gradebook.add_result(task.submission_id, run_id, settings, result)
+                graded += 1
+                progress.update(task.student, result.status, result.score, result.max_score)
+
+            config = WorkerConfig(options.assignment, options.limits, fmt)
+            try:
+                if tasks:
+                    run_tasks(tasks, config, options.jobs, on_result)
+            finally:
+                progress.close()
+            described = {**settings.described, **_run_options(options)}
+            outputs = output_options(described, options.roster)
+            counted, _ = write_all(options.out, gradebook, outputs)
+            faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
+            gradebook.finish_run(run_id, graded, reused, faults)
+    except (Busy, GradebookError) as exc:
+        raise UsageError(str(exc)) from None
+    return BatchSummary(
+        students=len(counted),
+        submissions=len(found.found),
+        graded=graded,
+        reused=len(ids) - len(todo),
+        faults=faults,
+        skipped=tuple(f"{s.path}: {s.reason}" for s in found.skipped),
+        standings=tuple(counted),
+        wall_s=time.monotonic() - started,
+    )
+
+
+def _run_options(options: BatchOptions) -> dict[str, Any]:
+    return {
+        "attempt": options.attempt,
+        "title": options.assignment.title,
+        "canvas_assignment_id": options.canvas_assignment_id,
+    }
+
+
+def output_options(
+    settings: dict[str, Any], roster: Roster, lang: str | None = None
+) -> OutputOptions:
+    """What the outputs need, from a run's stored settings (so export needs no arguments)."""
+    exercises = tuple(settings["exercises"])
+    context = ExportContext(
+        exercises=exercises,
+        max_score=round(sum(settings["points"][e] for e in exercises), 2),
+        title=settings.get("title", ""),
+        canvas_assignment_id=settings.get("canvas_assignment_id", ""),
+        roster=roster,
+    )
+    return OutputOptions(
+        exercises=exercises,
+        lang=lang or settings["lang"],
+        title=settings.get("title", ""),
+        attempt=settings.get("attempt", "latest"),
+        settings=settings,
+        context=context,
+    )
+
+
+def submission_rows(found: Discovery, directory: Path) -> Iterable[SubmissionRow]:
+    numbers = attempts(found.found)
+    for f in found.found:
+        yield _row(f, numbers[f.path], directory)
+
+
+def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
+    digest, size = file_digest(f.path)
+    return SubmissionRow(
+        student=f.student,
+        path=f.path.relative_to(directory).as_posix(),
+        sha256=digest,
+        size=size,
+        mtime=f.path.stat().st_mtime,
+        layout=f.layout,
+        attempt=attempt,
+        late=f.late,
+        note=f.note,
+        name=f.name,
+    )
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size; a file we cannot read gets a marker digest and fails to load later."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}", -1
+    return digest.hexdigest(), size
+
+
+def tasks_for(gradebook: Gradebook, submission_ids: list[int], directory: Path) -> list[Task]:
+    tasks = []
+    for sid in submission_ids:
+        row = gradebook.submission(sid)
+        tasks.append(Task(sid, str((directory / row["path"]).resolve()), row["student"]))
+    return sorted(tasks, key=lambda t: (t.student, t.path))

@@ -1,0 +1,114 @@
+"""`gdgrade batch DIR --out OUT`: grade a whole class, resumable, into a gradebook."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import EXIT_FAULT, EXIT_OK, UsageError
+from .grade import add_assignment_options, assignment_from
+
+
+def add_export_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by batch and export: what the grade tables are built from."""
+    from ..batch.standings import ATTEMPT_RULES
+
+    parser.add_argument(
+        "--attempt",
+        choices=ATTEMPT_RULES,
+        help="which of a student's attempts counts (batch default: latest)",
+    )
+    parser.add_argument("--roster", help="class roster CSV: names, SIS ids, sections, emails")
+    parser.add_argument(
+        "--canvas-assignment-id",
+        help="Canvas assignment id, so the Canvas import fills that column",
+    )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("batch", help="grade every submission in a directory")
+    parser.add_argument("directory", metavar="DIR", help="one submission per student")
+    parser.add_argument("--out", required=True, help="output directory (gradebook, reports)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)"
+    )
+    add_assignment_options(parser)
+    parser.add_argument(
+        "--per-student",
+        action="store_const",
+        const="",
+        help="give each student their own hidden cases (seeded by the student id)",
+    )
+    add_export_options(parser)
+    parser.add_argument("--call-timeout", type=float, help="seconds per function call")
+    parser.add_argument(
+        "--load-timeout", type=float, help="seconds for a submission's module-level code"
+    )
+    parser.add_argument(
+        "--submission-timeout", type=float, help="seconds for everything of one submission"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines"),
+        default="auto",
+        help="a progress bar (terminal default) or one line per submission",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..batch.pipeline import BatchOptions, run_batch
+    from ..batch.roster import RosterError, load_roster
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    assignment = assignment_from(args)
+    try:
+        roster = load_roster(Path(args.roster) if args.roster else None)
+    except RosterError as exc:
+        raise UsageError(str(exc)) from None
+    options = BatchOptions(
+        directory=Path(args.directory),
+        out=Path(args.out),
+        assignment=assignment,
+        jobs=args.jobs,
+        attempt=args.attempt or "latest",
+        roster=roster,
+        limits=limits_from(args),
+        canvas_assignment_id=args.canvas_assignment_id or "",
+        progress_bar={"auto": None, "bar": True, "lines": False}[args.progress],
+    )
+    summary = run_batch(options)
+    print(
+        f"gdgrade batch: {summary.students} students, {summary.submissions} submissions: "
+        f"{summary.graded} graded now, {summary.reused} unchanged since an earlier run "
+        f"({summary.wall_s:.1f} s)"
+    )
+    for name in ("grades.csv", "grades_canvas.csv", "class.html"):
+        print(f"  {Path(args.out) / name}")
+    if summary.faults:
+        print(
+            f"gdgrade: grader fault on {summary.faults} submission(s); see class.html",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT
+    return EXIT_OK
+
+
+def limits_from(args: argparse.Namespace):
+    from ..sandbox import Limits
+
+    limits = Limits()
+    try:
+        if args.call_timeout is not None:
+            limits = replace(limits, call_wall_s=args.call_timeout)
+        if args.load_timeout is not None:
+            limits = replace(limits, load_wall_s=args.load_timeout)
+        if args.submission_timeout is not None:
+            limits = replace(limits, submission_wall_s=args.submission_timeout)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return limits

@@ -1,0 +1,50 @@
+"""`gdgrade export OUT`: rebuild grade tables and reports from the gradebook, no regrading."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import EXIT_OK, UsageError
+from ..i18n import LANGUAGES
+from .batch import add_export_options
+
+CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "all")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "export", help="rebuild grades.csv, Canvas/Gradescope files and class.html from OUT"
+    )
+    parser.add_argument("out", metavar="OUT", help="the --out directory of a batch")
+    parser.add_argument(
+        "--format",
+        choices=CHOICES,
+        action="append",
+        help="what to rebuild (repeatable; default: all)",
+    )
+    add_export_options(parser)
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of class.html")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..batch.export import export
+    from ..batch.roster import RosterError, load_roster
+
+    try:
+        roster = load_roster(Path(args.roster) if args.roster else None)
+    except RosterError as exc:
+        raise UsageError(str(exc)) from None
+    formats = set(args.format or ["all"])
+    written = export(
+        Path(args.out),
+        formats,
+        roster=roster,
+        attempt=args.attempt,
+        canvas_assignment_id=args.canvas_assignment_id,
+        lang=args.lang,
+    )
+    for path in written:
+        print(path)
+    return EXIT_OK
