@@ -7,10 +7,10 @@ import sys
 
 from . import __version__
 from .assignment import AssignmentError
-from .commands import batch, check, export, grade
+from .commands import batch, check, export, grade, release
 from .errors import EXIT_USAGE, UsageError
 
-COMMANDS = (grade, batch, export, check)
+COMMANDS = (grade, batch, export, check, release)
 
 
 class _Parser(argparse.ArgumentParser):
