@@ -30,9 +30,14 @@ class BoundedText(io.TextIOBase):
         self.buffer = _ByteSink(self)
 
     def write(self, s: Any) -> int:
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        if type(s) is not str:
+            if not isinstance(s, str):
+                raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+            s = str.__str__(s)
         room = self.limit - self._kept
+        if room <= 0:  # the common case of a flood: keep counting, nothing else
+            self.dropped += len(s)
+            return len(s)
         if room > 0:
             piece = s[:room]
             self._parts.append(piece)

@@ -15,7 +15,10 @@ it say anything about their own functions, and nothing about anything else.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import json
+import math
 import mmap
 import os
 import select
@@ -29,6 +32,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from .. import values
 from ..contract import BY_NAME
 from ..functions import FunctionSpec, build
 from ..values import EncodeError, RngSpec, decode, encode
@@ -301,8 +305,16 @@ class Exercise:
 
     def run(self) -> None:
         function = self.session.module.__dict__.get(self.name)
+        self.saved = [(vars(m), dict(vars(m))) for m in _RUNNER_MODULES]
         for call in self.calls:
             write_all(RESULT_FD, self._call(function, call))
+
+    def _restore(self) -> None:
+        """Undo what the call did to the modules this runner relies on (builtins, json,
+        math, numpy...), so that patching them breaks the student's result, not the
+        report of it. Not a security boundary: only robustness for the common case."""
+        for namespace, snapshot in self.saved:
+            namespace.update(snapshot)
 
     def _call(self, function: Any, call: dict[str, Any]) -> bytes:
         counts: dict[str, int] = {}
@@ -321,13 +333,19 @@ class Exercise:
             value = None
             frame.update(self._failure(exc))
         frame["duration"] = time.perf_counter() - started
+        self._restore()
         sys.stdout = sys.stderr = BoundedText(0, 1)
-        frame["stdout"] = output.text()
-        frame["calls"] = dict(counts)
-        frame["mutated"] = _mutations(args, pristine)
-        if frame["status"] == "returned":
-            frame.update(self._encoded(value))
-        return self._bounded(frame)
+        try:
+            frame["stdout"] = output.text()
+            frame["calls"] = dict(counts)
+            frame["mutated"] = _mutations(args, pristine)
+            if frame["status"] == "returned":
+                frame.update(self._encoded(value))
+            return self._bounded(frame)
+        except BaseException as exc:  # the call broke Python itself (patched builtins...)
+            reason = f"the result could not be encoded after the call ({type_name(exc)})"
+            failed = {"t": "result", "i": call["i"], "status": "bad_return"}
+            return pack(failed | {"error_message": reason})
 
     def _prepare(
         self, pos: int, arg: Any, counts: dict[str, int], pristine: dict[int, np.ndarray]
@@ -355,9 +373,12 @@ class Exercise:
         try:
             return {"value": encode(value)}
         except EncodeError:
-            message = f"returned a {type_name(value)}, which is not plain data"
+            message = f"returned an object of type {type_name(value)}, which is not plain data"
         except BaseException as exc:
-            message = f"returned a {type_name(value)} that cannot be read ({type_name(exc)})"
+            message = (
+                f"returned an object of type {type_name(value)} that cannot be read "
+                f"({type_name(exc)})"
+            )
         detail = " (numbers, numpy arrays of numbers, lists and tuples of them)"
         return {
             "status": "bad_return",
@@ -408,6 +429,19 @@ def _mutations(args: list[Any], pristine: dict[int, np.ndarray]) -> list[list[An
         if size != 0.0:
             changed.append([pos, encode(size)])
     return changed
+
+
+_RUNNER_MODULES = (
+    builtins,
+    json,
+    json.encoder,
+    math,
+    struct,
+    os,
+    np,
+    values,
+    sys.modules[__name__],
+)
 
 
 def _problem(kind: str, message: str, line: int | None, detail: str = "") -> dict[str, Any]:

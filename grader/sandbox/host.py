@@ -95,7 +95,12 @@ class Sandbox:
 
     @property
     def mode(self) -> str:
+        """The isolation in force: "root", "userns" or "none"."""
         return self._zygote.ready()["mode"]
+
+    @property
+    def zygote_pid(self) -> int:
+        return int(self._zygote.ready()["pid"])
 
     def run(
         self, submission: Submission, calls: Mapping[str, Sequence[tuple[Any, ...]]]

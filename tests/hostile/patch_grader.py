@@ -1,0 +1,22 @@
+"""Attack: monkeypatch the grader's own modules inside the sandbox (the value encoder, the
+decoder, the runner) and try to import the reference solutions and the comparison."""
+
+import grader.sandbox.child as runner
+import grader.values
+
+
+def numerical_derivative(f, x, h=1e-5):
+    grader.values.encode = lambda value: 1.0
+    grader.values.decode = lambda data: 1.0
+    runner.encode = lambda value: 1.0
+    for name in ("reference", "grader.compare", "grader.expected", "exercises"):
+        try:
+            __import__(name)
+            print(name, "imported")
+        except ImportError as exc:
+            print(name, type(exc).__name__)
+    return object()
+
+
+def gradient_step(x, grad, learning_rate):
+    return x - learning_rate * grad
