@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import numpy as np
-from report_fixtures import correct_report, partial_report
+import pytest
+from report_fixtures import correct_report, notebook_report, partial_report
 
 import reference
 from grader import plots
@@ -89,3 +91,37 @@ def test_two_pictures_never_share_an_id():
         ids = set(re.findall(r'\sid="([^"]+)"', f.svg))
         assert not ids & seen
         seen |= ids
+
+
+WEIRD_VALUES = [
+    None,
+    {"a": 1},
+    (np.nan, np.nan, np.full(200, np.nan)),
+    (np.inf, -np.inf, np.array([np.inf, -np.inf, 1e308, -1e308])),
+    (1.0, 2.0, np.ones((3, 3, 3))),
+    (np.ones(3), np.full((4, 3), 1e300)),
+    (np.ones(3), [[1, 2, 3], [4, 5]]),
+    [[1e-320]],
+]
+
+
+@pytest.mark.parametrize("value", WEIRD_VALUES, ids=repr)
+def test_pictures_survive_whatever_a_student_returns(value):
+    report = notebook_report()  # gradient_descent, batch_gradient_descent, sgd
+    odd = replace(
+        report,
+        exercises=tuple(
+            replace(
+                e,
+                cases=tuple(
+                    replace(c, outcome=replace(c.outcome, value=value), credit=0.0) for c in e.cases
+                ),
+            )
+            for e in report.exercises
+        ),
+    )
+    figures = plots.figures(odd, "en")
+    assert set(figures) == {"gradient_descent", "batch_gradient_descent", "sgd"}
+    for figs in figures.values():
+        for f in figs:
+            ET.fromstring(f.svg)
