@@ -20,6 +20,7 @@ from .summary import load_incidents
 
 BINS = 10
 EXAMPLES = 5
+STATUS_ORDER = ("passed", "partial", "failed", "missing", "error")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class ClassView:
     unreadable: tuple[Problem, ...]
     pending: tuple[str, ...]
     faults: tuple[Problem, ...]
+    names: dict[str, str]  # student id -> name, where the roster or the LMS file name says
 
 
 def histogram(values: Sequence[float], top: float, bins: int = BINS) -> tuple[Bin, ...]:
@@ -122,8 +124,10 @@ def exercise_view(exercise: str, standings: Sequence[Standing], lang: str) -> Ex
     statuses: dict[str, int] = {}
     found: dict[str, list[str]] = {}
     severity: dict[str, str] = {}
-    for student, x in scored:
+    for _, x in scored:
         statuses[x["status"]] = statuses.get(x["status"], 0) + 1
+    statuses = {k: statuses[k] for k in sorted(statuses, key=_status_rank)}
+    for student, x in scored:
         for d in x["diagnoses"]:
             found.setdefault(d["id"], []).append(student)
             severity[d["id"]] = d["severity"]
@@ -150,6 +154,10 @@ def exercise_view(exercise: str, standings: Sequence[Standing], lang: str) -> Ex
         histogram=histogram(values, top),
         diagnoses=tuple(diagnoses),
     )
+
+
+def _status_rank(status: str) -> tuple[int, str]:
+    return (STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER), status)
 
 
 def _mistake_title(lang: str, mistake_id: str) -> str:
@@ -192,6 +200,7 @@ def class_view(
     lang: str,
     title: str,
     settings: dict[str, Any],
+    names: dict[str, str] | None = None,
 ) -> ClassView:
     graded = [s for s in standings if s.counted.status != PENDING]
     totals = [s.counted.score for s in graded]
@@ -220,4 +229,5 @@ def class_view(
         ),
         pending=tuple(s.student for s in standings if s.counted.status == PENDING),
         faults=faults(entries),
+        names=names or {},
     )

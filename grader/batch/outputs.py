@@ -110,7 +110,14 @@ def write_class_page(
 ) -> Path:
     settings = {**options.settings, "attempt": options.attempt}
     settings.setdefault("grader_version", __version__)
-    view = class_view(counted, entries, options.exercises, options.lang, options.title, settings)
+    roster = options.context.roster
+    names = {}
+    for s in counted:
+        person = roster.find(s.student)
+        names[s.student] = (person.name if person else "") or s.name
+    view = class_view(
+        counted, entries, options.exercises, options.lang, options.title, settings, names
+    )
     lang = options.lang
 
     def t(*keys: str, **params: Any) -> str:

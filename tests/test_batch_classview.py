@@ -1,0 +1,162 @@
+"""The class summary: score histograms, diagnosis counts with example students, incidents,
+grader faults kept apart, and a page that escapes whatever a file name holds."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from grader.batch.classview import class_view, histogram
+from grader.batch.exports import ExportContext
+from grader.batch.outputs import OutputOptions, write_class_page
+from grader.batch.progress import Progress
+from grader.batch.standings import Entry, standings
+
+POINTS = {"gradient_step": 5.0, "sgd": 15.0}
+
+
+def exercise(score: float, max_score: float, diagnoses=(), incidents=None, status="partial"):
+    return {
+        "score": score,
+        "max_score": max_score,
+        "status": status,
+        "diagnoses": [{"id": d, "severity": "mistake"} for d in diagnoses],
+        "incidents": incidents or {},
+    }
+
+
+def entry(student: str, summary: dict, status: str = "graded", error: str = "") -> Entry:
+    score = round(sum(x["score"] for x in summary["exercises"].values()), 2)
+    return Entry(
+        submission_id=abs(hash(student)) % 10_000,
+        student=student,
+        name="",
+        path=f"{student}.py",
+        sha256="0" * 64,
+        attempt=1,
+        late=False,
+        layout="file",
+        note="",
+        status=status,
+        score=score,
+        max_score=20.0,
+        summary=summary,
+        feedback_format="html",
+        error=error,
+        result_id=1,
+    )
+
+
+def summary(step: dict, sgd: dict, load=(), faults=()) -> dict:
+    return {
+        "exercises": {"gradient_step": step, "sgd": sgd},
+        "load_problems": list(load),
+        "grader_errors": list(faults),
+    }
+
+
+CLASS = [
+    entry("s1", summary(exercise(5, 5, status="passed"), exercise(15, 15, status="passed"))),
+    entry("s2", summary(exercise(5, 5), exercise(7.5, 15, ["no_shuffle"]))),
+    entry("s3", summary(exercise(0, 5), exercise(7.5, 15, ["no_shuffle", "sign_ascent"]))),
+    entry(
+        "s4",
+        summary(
+            exercise(5, 5),
+            exercise(0, 15, ["timeout"], {"timeout": ["hidden_0", "hidden_1"]}),
+        ),
+    ),
+    entry(
+        "s5",
+        summary(
+            exercise(0, 5),
+            exercise(0, 15),
+            load=[{"kind": "timeout", "message": "module code ran too long", "line": 3}],
+        ),
+    ),
+    entry(
+        "s6",
+        summary(exercise(5, 5), exercise(0, 15), faults=["sgd: KeyError: 'x'"]),
+        "grader_fault",
+    ),
+    entry("s7", summary(exercise(0, 5), exercise(0, 15)), "unreadable", "not UTF-8"),
+]
+
+
+def view(entries=CLASS):
+    counted = standings(entries)
+    return class_view(counted, entries, ("gradient_step", "sgd"), "en", "HW3", {"seed": 1})
+
+
+def test_histogram_puts_full_marks_in_the_last_bin_and_zero_in_the_first() -> None:
+    bins = histogram([0, 0, 7.5, 15, 15, 15], 15.0)
+    assert [b.count for b in bins] == [2, 0, 0, 0, 0, 1, 0, 0, 0, 3]
+    assert (bins[0].low, bins[-1].high) == (0, 15)
+    assert max(b.share for b in bins) == 1.0
+
+
+def test_diagnoses_are_counted_per_exercise_with_example_students() -> None:
+    sgd = {e.id: e for e in view().exercises}["sgd"]
+    counts = {d.id: (d.count, d.examples) for d in sgd.diagnoses}
+    assert counts["no_shuffle"] == (2, ("s2", "s3"))
+    assert sgd.diagnoses[0].id == "no_shuffle"  # the most common first
+    assert sgd.diagnoses[0].title != "no_shuffle"  # the catalogue's title, in the language
+
+
+def test_timeouts_and_crashes_are_listed_by_student_and_place() -> None:
+    found = {(i.student, i.where, i.kind) for i in view().incidents}
+    assert found == {("s4", "sgd", "timeout"), ("s5", "load", "timeout")}
+
+
+def test_grader_faults_and_unreadable_files_are_kept_apart() -> None:
+    v = view()
+    assert [(p.student, p.message) for p in v.faults] == [("s6", "sgd: KeyError: 'x'")]
+    assert [(p.student, p.message) for p in v.unreadable] == [("s7", "not UTF-8")]
+    assert {i.student for i in v.incidents}.isdisjoint({"s6", "s7"})
+
+
+def test_overview_counts_statuses_and_averages_totals() -> None:
+    v = view()
+    assert v.students == 7
+    assert v.statuses == {"graded": 5, "grader_fault": 1, "unreadable": 1}
+    assert v.mean == round(sum(e.score for e in CLASS) / 7, 2)
+
+
+def options(tmp_path: Path, lang: str) -> OutputOptions:
+    exercises = ("gradient_step", "sgd")
+    context = ExportContext(exercises, 20.0, "HW3")
+    settings = {"seed": 1, "per_student": False, "grader_version": "test"}
+    return OutputOptions(exercises, lang, "HW3", "latest", settings, context)
+
+
+def test_class_page_escapes_student_ids_and_messages(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    entries = [*CLASS, replace(CLASS[-1], student=hostile, error="<script>alert(2)</script>")]
+    path = write_class_page(tmp_path, standings(entries), entries, options(tmp_path, "en"))
+    page = path.read_text("utf-8")
+    assert "<img src=x" not in page and "<script>alert" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_class_page_speaks_korean_and_english(tmp_path: Path) -> None:
+    for lang, heading in (("ko", "학급 채점 요약"), ("en", "Class grading summary")):
+        page = write_class_page(tmp_path, standings(CLASS), CLASS, options(tmp_path, lang))
+        assert heading in page.read_text("utf-8")
+
+
+def test_plain_progress_lines_give_count_rate_and_eta() -> None:
+    stream = io.StringIO()
+    progress = Progress(3, stream, bar=False)
+    progress.update("s1", "graded", 12.5, 20)
+    line = stream.getvalue()
+    assert line.startswith("[1/3] s1: 12.5/20 graded")
+    assert "/s, eta " in line
+
+
+def test_progress_bar_shows_count_and_rate() -> None:
+    stream = io.StringIO()
+    progress = Progress(2, stream, bar=True)
+    progress.update("s1", "graded", 1, 2)
+    progress.close()
+    assert "1/2" in stream.getvalue() and "sub/s" in stream.getvalue()
