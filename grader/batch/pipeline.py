@@ -188,5 +188,5 @@ def tasks_for(gradebook: Gradebook, submission_ids: list[int], directory: Path) 
     tasks = []
     for sid in submission_ids:
         row = gradebook.submission(sid)
-        tasks.append(Task(sid, str((directory / row["path"]).resolve()), row["student"]))
+        tasks.append(Task(sid, str(directory / row["path"]), row["student"]))
     return sorted(tasks, key=lambda t: (t.student, t.path))

@@ -29,7 +29,7 @@ PR_SET_PDEATHSIG = 1
 @dataclass(frozen=True)
 class Task:
     submission_id: int
-    path: str  # absolute path of the file to grade
+    path: str  # DIR/relative path, as the report will show it
     student: str
 
 
