@@ -16,6 +16,7 @@ from grader.exercises import public_cases
 from grader.i18n import text
 from grader.sandbox import Sandbox
 from grader.submission import load_submission
+from grader.values import encode
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
@@ -179,3 +180,27 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html and "<b>not bold</b>" not in html
     for exercise in EXERCISE_IDS:
         assert f"<code>{exercise}</code>" in html
+
+
+def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
+    from gdgrade import expectations
+
+    monkeypatch.setenv(expectations.CACHE_ENV, str(tmp_path))
+    expectations.public_expectations.cache_clear()
+    first = expectations.public_expectations("gradient_step")
+    (cached,) = tmp_path.glob("public-gradient_step-*.json")
+
+    def no_reference(exercise):
+        raise AssertionError("recomputed instead of read from the cache")
+
+    monkeypatch.setattr(expectations, "computed", no_reference)
+    expectations.public_expectations.cache_clear()
+    again = expectations.public_expectations("gradient_step")
+    assert [e.case.id for e in again] == [e.case.id for e in first]
+    assert [encode(e.target) for e in again] == [encode(e.target) for e in first]
+    cached.write_text("{not json", encoding="utf-8")  # a damaged entry is recomputed
+    monkeypatch.undo()
+    monkeypatch.setenv(expectations.CACHE_ENV, str(tmp_path))
+    expectations.public_expectations.cache_clear()
+    assert len(expectations.public_expectations("gradient_step")) == len(first)
+    expectations.public_expectations.cache_clear()
