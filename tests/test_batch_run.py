@@ -217,6 +217,17 @@ def test_a_new_seed_or_exercise_choice_regrades_and_keeps_history(
     assert " 0 graded now" in back.stdout
 
 
+def test_per_student_cases_are_seeded_by_each_student_id(small_class: Path, tmp_path) -> None:
+    out = tmp_path / "out"
+    done = batch(small_class, out, "--exercise", "gradient_step", "--per-student")
+    assert done.returncode == 0, done.stderr
+    assert query(out, "SELECT DISTINCT per_student FROM results") == [(1,)]
+    for student in ("s0", "s1", "s9"):
+        data = json.loads((out / "results" / f"{student}.json").read_text("utf-8"))
+        assert data["reproduce"]["student_id"] == student
+        assert "--per-student" in data["reproduce"]["command"]
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 

@@ -45,6 +45,8 @@ def write_all(
     out: Path, gradebook: Gradebook, options: OutputOptions, parts: Iterable[str] = PARTS
 ) -> tuple[list[Standing], list[Path]]:
     """Write the chosen outputs; returns the standings and the paths written."""
+    for leftover in out.glob(".*.tmp"):  # from a run killed while writing
+        leftover.unlink()
     entries = load_entries(gradebook)
     counted = standings(entries, options.attempt)
     chosen = set(parts)
