@@ -9,7 +9,6 @@ HTML report is drawn, never on the grading path.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 
 from .formats import github, gradescope, junit
-from .formats.safe import excerpt, markdown_block, markdown_inline, visible
+from .formats.safe import excerpt, json_text, markdown_block, markdown_inline, visible
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
 from .report import GradeReport, case_message, to_json
@@ -107,13 +106,13 @@ def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
 
 def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
     """The GradeReport itself, in its documented JSON form."""
-    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_json(report, lang))
 
 
 def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
     """Gradescope's results.json; the whole Markdown report is its top-level output."""
     data = gradescope.results(report, lang, render_markdown(report, lang))
-    return gradescope.dumps(data)
+    return json_text(data)
 
 
 def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
@@ -125,7 +124,7 @@ def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
     """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
     step summary when GITHUB_STEP_SUMMARY names a file."""
     github.append_step_summary(render_markdown(report, lang), lang=lang)
-    return github.dumps(github.runner_result(report, lang))
+    return json_text(github.runner_result(report, lang))
 
 
 # Every output format, by its --format name: (report, lang, color=...) -> str.

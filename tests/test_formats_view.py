@@ -3,13 +3,15 @@ and student text made safe."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 from report_fixtures import HOSTILE_TEXT, REPORTS, hostile_report, partial_report
 
-from grader.formats.safe import excerpt, markdown_block, markdown_inline, visible
+from grader.formats.safe import excerpt, json_text, markdown_block, markdown_inline, visible
 from grader.formats.view import apportion, case_points, case_views, frames_only
+from grader.render import FORMATS
 
 
 @pytest.mark.parametrize(
@@ -111,3 +113,18 @@ def test_excerpt_marks_where_long_output_was_cut():
     cut = excerpt(long, max_lines=5)
     assert cut.splitlines()[:5] == long.splitlines()[:5] and cut.endswith("…")
     assert excerpt("short") == "short"
+
+
+def test_json_text_always_encodes_and_never_writes_a_bare_nan():
+    data = {"s": "a\ud800b 한글", "x": float("nan"), "y": (float("inf"), -float("inf"), 1.5)}
+    out = json_text(data)
+    out.encode("utf-8")  # a lone surrogate would make this raise
+    assert "한글" in out and "NaN" not in out and "Infinity" not in out
+    assert json.loads(out) == {"s": "a\ud800b 한글", "x": "nan", "y": ["inf", "-inf", 1.5]}
+
+
+@pytest.mark.parametrize("fmt", ["json", "gradescope", "github"])
+def test_every_json_format_can_be_written_whatever_the_student_printed(fmt, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    out = FORMATS[fmt](hostile_report(), "en")
+    json.loads(out.encode("utf-8"))

@@ -10,7 +10,6 @@ step passes the JSON on base64-encoded as its `result` output, e.g.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,10 +62,6 @@ def runner_result(report: GradeReport, lang: str) -> dict[str, Any]:
     else:
         status = "fail"
     return {"version": VERSION, "status": status, "max_score": report.max_score, "tests": tests}
-
-
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1) + "\n"
 
 
 def fit(markdown: str, room: int, note: str) -> str:

@@ -9,7 +9,6 @@ sum of the tests), and the top-level output is the whole Markdown report.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..i18n import text
@@ -112,8 +111,3 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
         },
         "tests": tests,
     }
-
-
-def dumps(data: dict[str, Any]) -> str:
-    """Strict JSON (no NaN), UTF-8 text: what Gradescope parses."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1) + "\n"

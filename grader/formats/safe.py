@@ -8,12 +8,16 @@ obeyed: unsafe characters are spelled out (``\\x1b``), and each format escapes t
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from typing import Any
 
 # C0 controls but tab and newline, DEL and C1 controls, surrogates, XML's two non-characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
 _BACKTICKS = re.compile(r"`+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _spell(match: re.Match[str]) -> str:
@@ -51,3 +55,21 @@ def excerpt(text: object, max_chars: int = 1200, max_lines: int = 25) -> str:
     cut = len(lines) > max_lines or len(s) > max_chars
     s = "\n".join(lines[:max_lines])[:max_chars]
     return s + "\n…" if cut else s
+
+
+def _finite(data: Any) -> Any:
+    """Non-finite floats spelled "nan", "inf", "-inf", as grader.values spells them."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return "nan" if math.isnan(data) else ("inf" if data > 0 else "-inf")
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (no bare NaN) as readable UTF-8 text. A lone surrogate (a student can
+    print one) stays a \\uXXXX escape, so the text always encodes and decodes back the same."""
+    out = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, indent=1)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out) + "\n"
