@@ -168,7 +168,8 @@ def test_whole_correct_submission_is_checked_fast(sandbox):
     report = check_submission(submission, sandbox)
     elapsed = time.monotonic() - started
     assert report.ok
-    assert elapsed < 1.0, f"the check took {elapsed:.2f} s"
+    # about 0.3 s on an idle 2-core machine; the bound leaves room for a busy one
+    assert elapsed < 1.5, f"the check took {elapsed:.2f} s"
 
 
 def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
