@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from grader.contract import EXERCISE_IDS
+from grader.contract import BY_NAME, EXERCISE_IDS
 from grader.diagnose import diagnose
 from grader.exercises import load_exercise
 from grader.expected import Expectation
@@ -45,8 +45,17 @@ class ExerciseCheck:
         return self.result.id
 
     @property
+    def passing_cases(self) -> tuple[CaseResult, ...]:
+        return tuple(c for c in self.result.cases if case_passes(c))
+
+    @property
     def failing_cases(self) -> tuple[CaseResult, ...]:
-        return tuple(c for c in self.result.cases if c.status != "passed")
+        return tuple(c for c in self.result.cases if not case_passes(c))
+
+    def changed_inputs(self, case: CaseResult) -> tuple[str, ...]:
+        """The parameters this call modified in place."""
+        params = BY_NAME[self.id].params
+        return tuple(params[i] for i in case.outcome.mutated_args if i < len(params))
 
     @property
     def mistakes(self) -> tuple:
@@ -82,6 +91,12 @@ class CheckReport:
         if self.explicit:
             return all(c.verdict == "passed" for c in self.checks)
         return bool(self.checked) and all(c.verdict == "passed" for c in self.checked)
+
+
+def case_passes(case: CaseResult) -> bool:
+    """The right value, and the inputs left as they were (changing them costs points even
+    when the value is right, so such a case is not shown as passing)."""
+    return case.status == "passed" and not case.outcome.mutated_args
 
 
 def verdict_of(result: ExerciseResult) -> Verdict:

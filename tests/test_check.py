@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gdgrade.checker import check_submission
@@ -205,3 +206,17 @@ def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_
     expectations.public_expectations.cache_clear()
     assert len(expectations.public_expectations("gradient_step")) == len(first)
     expectations.public_expectations.cache_clear()
+
+
+def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):
+    code, out = run_check(capsys, str(SUBMISSIONS / "any" / "mutates_input.py"))
+    assert code == 1
+    line = next(line for line in out.splitlines() if " gradient_step " in line)
+    assert line.startswith("✗")
+    cases = public_cases("gradient_step")
+    arrays = [c for c in cases if isinstance(c.args[0], np.ndarray)]  # what x -= ... changes
+    assert arrays
+    passing = len(cases) - len(arrays)
+    assert text("ko", "check", "cases_passed", passed=passing, total=len(cases)) in line
+    changed = text("ko", "mistakes", "mutates_input", "title") + ": x"
+    assert out.count(changed) >= min(len(arrays), 3)  # the first three are listed
