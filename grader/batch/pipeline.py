@@ -17,7 +17,15 @@ from ..errors import UsageError
 from ..sandbox import Limits
 from .discover import Discovery, Found, attempts, discover
 from .exports import ExportContext
-from .gradebook import FAULT, FILENAME, Gradebook, GradebookError, Result, SubmissionRow
+from .gradebook import (
+    FAULT,
+    FILENAME,
+    Gradebook,
+    GradebookError,
+    Result,
+    Settings,
+    SubmissionRow,
+)
 from .lock import Busy, OutputLock
 from .outputs import OutputOptions, write_all
 from .progress import Progress
@@ -65,8 +73,6 @@ def check_paths(directory: Path, out: Path) -> None:
 
 def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> BatchSummary:
     """Grade what is missing or changed in DIR into OUT; see docs/gradebook.md."""
-    from .runner import run_tasks
-
     started = time.monotonic()
     check_paths(options.directory, options.out)
     try:
@@ -74,37 +80,22 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             found = discover(options.directory, exclude=[options.out])
             if not found.found:
                 raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
-            fmt = feedback_format()
-            settings = settings_for(options.assignment, options.limits, fmt)
+            settings = settings_for(options.assignment, options.limits, feedback_format())
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
             run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
-            todo, reused = gradebook.pending(ids.values(), settings.key)
-            tasks = tasks_for(gradebook, todo, options.directory)
-            progress = Progress(len(tasks), progress_stream, options.progress_bar)
-            for s in found.skipped:
-                progress.note(f"skipped {s.path}: {s.reason}")
-            for f in found.found:
-                if f.note:
-                    progress.note(f"{f.student}: {f.note}")
-            graded = 0
-
-            def on_result(task: Task, result: Result) -> None:
-                nonlocal graded
-                gradebook.add_result(task.submission_id, run_id, settings, result)
-                graded += 1
-                progress.update(task.student, result.status, result.score, result.max_score)
-
-            config = WorkerConfig(options.assignment, options.limits, fmt)
+            todo, _ = gradebook.pending(ids.values(), settings.key)
+            progress = Progress(len(todo), progress_stream, options.progress_bar)
             try:
-                if tasks:
-                    run_tasks(tasks, config, options.jobs, on_result)
+                _report_discovery(found, progress)
+                graded = _grade(gradebook, todo, options, settings, run_id, progress)
             finally:
                 progress.close()
             described = {**settings.described, **_run_options(options)}
-            outputs = output_options(described, options.roster)
-            counted, _ = write_all(options.out, gradebook, outputs)
+            counted, _ = write_all(
+                options.out, gradebook, output_options(described, options.roster)
+            )
             faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
-            gradebook.finish_run(run_id, graded, reused, faults)
+            gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
     except (Busy, GradebookError) as exc:
         raise UsageError(str(exc)) from None
     return BatchSummary(
@@ -117,6 +108,37 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
         standings=tuple(counted),
         wall_s=time.monotonic() - started,
     )
+
+
+def _report_discovery(found: Discovery, progress: Progress) -> None:
+    for s in found.skipped:
+        progress.note(f"skipped {s.path}: {s.reason}")
+    for f in found.found:
+        if f.note:
+            progress.note(f"{f.student}: {f.note}")
+
+
+def _grade(
+    gradebook: Gradebook,
+    todo: list[int],
+    options: BatchOptions,
+    settings: Settings,
+    run_id: int,
+    progress: Progress,
+) -> int:
+    """Grade the pending submissions, committing each result as it arrives."""
+    from .runner import run_tasks
+
+    tasks = tasks_for(gradebook, todo, options.directory)
+    config = WorkerConfig(options.assignment, options.limits, settings.described["feedback_format"])
+
+    def on_result(task: Task, result: Result) -> None:
+        gradebook.add_result(task.submission_id, run_id, settings, result)
+        progress.update(task.student, result.status, result.score, result.max_score)
+
+    if tasks:
+        run_tasks(tasks, config, options.jobs, on_result)
+    return len(tasks)
 
 
 def _run_options(options: BatchOptions) -> dict[str, Any]:

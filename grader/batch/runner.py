@@ -13,7 +13,7 @@ import contextlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
@@ -30,7 +30,6 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     task: Task | None = None
-    started: float = field(default=0.0)
 
 
 def run_tasks(tasks: Iterable[Task], config: WorkerConfig, jobs: int, on_result: OnResult) -> None:
