@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
+import gc
 import json
 import math
 import mmap
@@ -27,6 +29,7 @@ import struct
 import sys
 import time
 import types
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -115,6 +118,7 @@ class Session:
         self.in_student = False
         self.expired = False
         self.progress = _Progress()
+        self.queue: deque[dict[str, Any]] = deque()
 
     def _module(self) -> types.ModuleType:
         name = "__main__" if self.kind == "ipynb" else "submission"
@@ -177,6 +181,7 @@ class Session:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         self.progress.set(-1, 0)
+        gc.freeze()  # forks per exercise then share these pages instead of copying them
         problems.extend(self._undefined_names())
         return {
             "t": "loaded",
@@ -235,14 +240,17 @@ class Session:
     # --- exercises --------------------------------------------------------------------
 
     def serve(self) -> None:
+        """Run exercise requests in order; requests that arrive while an exercise runs
+        are queued, an abort for the running one kills it."""
         while True:
-            request = receive(REQUEST_FD, MAX_REQUEST)
+            request = self.queue.popleft() if self.queue else receive(REQUEST_FD, MAX_REQUEST)
             if request is None:
                 return
             if request.get("t") == "run":
                 send(RESULT_FD, self._run_exercise(request))
 
     def _run_exercise(self, request: dict[str, Any]) -> dict[str, Any]:
+        _compile_functions(request)  # once here, inherited by this and later forks
         pid = os.fork()
         if pid == 0:
             try:
@@ -251,9 +259,10 @@ class Session:
                 Exercise(self, request).run()
             finally:
                 os._exit(0)
-        status, aborted = self._wait(pid)
+        status, aborted = self._wait(pid, request.get("r"))
         self._clean_up(pid)
-        gone: dict[str, Any] = {"t": "gone", "aborted": aborted, "exit": None, "signal": None}
+        gone: dict[str, Any] = {"t": "gone", "r": request.get("r"), "aborted": aborted}
+        gone.update(exit=None, signal=None)
         if status is not None:
             if os.WIFSIGNALED(status):
                 gone["signal"] = os.WTERMSIG(status)
@@ -261,8 +270,8 @@ class Session:
                 gone["exit"] = os.waitstatus_to_exitcode(status)
         return gone
 
-    def _wait(self, pid: int) -> tuple[int | None, bool]:
-        """Wait for the exercise process, or for an abort request from the trusted side."""
+    def _wait(self, pid: int, rid: Any) -> tuple[int | None, bool]:
+        """Wait for the exercise process, or for the trusted side to abort it."""
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except OSError:  # out of descriptors: poll instead
@@ -277,7 +286,11 @@ class Session:
                     return status, False
                 if REQUEST_FD in ready:
                     request = receive(REQUEST_FD, MAX_REQUEST)
-                    if request is None or request.get("t") == "abort":
+                    if request is None:  # the trusted side is gone
+                        return None, True
+                    if request.get("t") != "abort":
+                        self.queue.append(request)
+                    elif request.get("r") == rid:
                         return None, True
         finally:
             if pidfd is not None:
@@ -299,22 +312,15 @@ class Exercise:
         self.session = session
         self.limits = session.limits
         self.name = str(request["ex"])
+        self.rid = request.get("r")
         self.calls = request["calls"]
         signature = BY_NAME.get(self.name)
         self.params = signature.params if signature else ()
 
     def run(self) -> None:
         function = self.session.module.__dict__.get(self.name)
-        self.saved = [(vars(m), dict(vars(m))) for m in _RUNNER_MODULES]
         for call in self.calls:
             write_all(RESULT_FD, self._call(function, call))
-
-    def _restore(self) -> None:
-        """Undo what the call did to the modules this runner relies on (builtins, json,
-        math, numpy...), so that patching them breaks the student's result, not the
-        report of it. Not a security boundary: only robustness for the common case."""
-        for namespace, snapshot in self.saved:
-            namespace.update(snapshot)
 
     def _call(self, function: Any, call: dict[str, Any]) -> bytes:
         counts: dict[str, int] = {}
@@ -324,7 +330,7 @@ class Exercise:
         ]
         output = BoundedText(self.limits.output_bytes, 1)
         sys.stdout = sys.stderr = output
-        frame: dict[str, Any] = {"t": "result", "i": call["i"]}
+        frame: dict[str, Any] = {"t": "result", "r": self.rid, "i": call["i"]}
         started = time.perf_counter()
         try:
             value = function(*args)
@@ -333,19 +339,34 @@ class Exercise:
             value = None
             frame.update(self._failure(exc))
         frame["duration"] = time.perf_counter() - started
-        self._restore()
         sys.stdout = sys.stderr = BoundedText(0, 1)
+        report = (frame, value, output, counts, args, pristine)
         try:
-            frame["stdout"] = output.text()
-            frame["calls"] = dict(counts)
-            frame["mutated"] = _mutations(args, pristine)
-            if frame["status"] == "returned":
-                frame.update(self._encoded(value))
-            return self._bounded(frame)
-        except BaseException as exc:  # the call broke Python itself (patched builtins...)
+            return self._report(*report)
+        except BaseException:  # the call broke what reporting uses (patched builtins...)
+            _restore_runner_modules()
+        try:
+            return self._report(*report)
+        except BaseException as exc:
             reason = f"the result could not be encoded after the call ({type_name(exc)})"
-            failed = {"t": "result", "i": call["i"], "status": "bad_return"}
+            failed = {"t": "result", "r": self.rid, "i": call["i"], "status": "bad_return"}
             return pack(failed | {"error_message": reason})
+
+    def _report(
+        self,
+        frame: dict[str, Any],
+        value: Any,
+        output: BoundedText,
+        counts: dict[str, int],
+        args: list[Any],
+        pristine: dict[int, np.ndarray],
+    ) -> bytes:
+        frame["stdout"] = output.text()
+        frame["calls"] = dict(counts)
+        frame["mutated"] = _mutations(args, pristine)
+        if frame["status"] == "returned":
+            frame.update(self._encoded(value))
+        return self._bounded(frame)
 
     def _prepare(
         self, pos: int, arg: Any, counts: dict[str, int], pristine: dict[int, np.ndarray]
@@ -353,7 +374,7 @@ class Exercise:
         name = self.params[pos] if pos < len(self.params) else f"arg{pos}"
         if isinstance(arg, FunctionSpec):
             counts[name] = 0
-            return _counted(build(arg.source, arg.n, arg.output), counts, name)
+            return _counted(built(arg.source, arg.n, arg.output), counts, name)
         if isinstance(arg, RngSpec):
             return arg.make()
         if isinstance(arg, np.ndarray):
@@ -431,17 +452,32 @@ def _mutations(args: list[Any], pristine: dict[int, np.ndarray]) -> list[list[An
     return changed
 
 
-_RUNNER_MODULES = (
-    builtins,
-    json,
-    json.encoder,
-    math,
-    struct,
-    os,
-    np,
-    values,
-    sys.modules[__name__],
-)
+_RUNNER_MODULES = (builtins, json, json.encoder, math, struct, os, np, values)
+# Taken when the zygote imports this module, so no fork pays for copying it.
+_PRISTINE = [(vars(m), dict(vars(m))) for m in _RUNNER_MODULES]
+
+
+def _restore_runner_modules() -> None:
+    """Undo what student code did to the modules this runner relies on (builtins, json,
+    math, numpy...), so that patching them breaks the student's result, not the report
+    of it. Not a security boundary (ctypes can break anything): robustness only."""
+    for namespace, snapshot in _PRISTINE:
+        namespace.update(snapshot)
+
+
+@functools.lru_cache(maxsize=256)
+def built(source: str, n: int, output: Any) -> Callable[[Any], Any]:
+    """A test function from its source, compiled once per submission process."""
+    return build(source, n, output)
+
+
+def _compile_functions(request: dict[str, Any]) -> None:
+    for call in request.get("calls", ()):
+        for arg in call.get("args", ()):
+            if isinstance(arg, dict) and isinstance(arg.get("function"), dict):
+                with contextlib.suppress(Exception):
+                    spec = FunctionSpec.from_json(arg["function"])
+                    built(spec.source, spec.n, spec.output)
 
 
 def _problem(kind: str, message: str, line: int | None, detail: str = "") -> dict[str, Any]:

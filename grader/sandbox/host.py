@@ -24,6 +24,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -438,7 +439,10 @@ class _Run:
         self.definitions_from: int | None = None
         self.host_problems: list[tuple[int, dict[str, Any]]] = []
         self.restarts = 0
+        self.request_ids = 0
         self.workdir = ""
+        self.encoded: dict[str, list[list[Any]]] = {}
+        self.params: dict[str, list[tuple[str, ...]]] = {}
 
     def execute(self) -> SubmissionRun:
         if self.zygote.ready()["mode"] == "none":
@@ -447,10 +451,7 @@ class _Run:
                 os.chown(self.workdir, self.zygote.uid, self.zygote.uid)
         try:
             load = self._load()
-            outcomes = {
-                name: self._exercise(name, args) if name in load.defined else _missing(args)
-                for name, args in self.calls.items()
-            }
+            outcomes = self._call_all([n for n in self.calls if n in load.defined])
         finally:
             if self.process is not None:
                 self.process.kill()
@@ -479,11 +480,15 @@ class _Run:
     def _spawn_and_load(self) -> tuple[dict[str, Any] | None, bool]:
         """Start a process and load the submission. After a crash or a hang: (None, True)
         if another attempt, skipping the unit that was running, makes sense."""
-        process = self._spawn()
+        process = _Process(self.zygote, self.limits, self.workdir, self.output)
         load_deadline = time.monotonic() + self.limits.load_wall_s + DEFINITIONS_S + SLACK_S
+        deadline = min(load_deadline, self.deadline)
         try:
-            process.send(self._load_request(), min(load_deadline, self.deadline))
-            frame = process.next_frame(min(load_deadline, self.deadline))
+            # sent at once: the child reads it only after confining itself and saying so
+            with contextlib.suppress(_Gone):
+                process.send(self._load_request(), deadline)
+            self._expect_ready(process)
+            frame = process.next_frame(deadline)
             if frame.get("t") != "loaded":
                 raise ProtocolError("expected the load report")
             self.process = process
@@ -512,8 +517,9 @@ class _Run:
         limit = self.limits.load_wall_s
         return f"module-level code ran past the {limit:g} s load limit and was killed"
 
-    def _spawn(self) -> _Process:
-        process = _Process(self.zygote, self.limits, self.workdir, self.output)
+    @staticmethod
+    def _expect_ready(process: _Process) -> None:
+        """The first frame comes before any student code runs, so it can be believed."""
         try:
             ready = process.next_frame(time.monotonic() + SPAWN_S)
         except (_Late, _Gone, ProtocolError):
@@ -524,7 +530,6 @@ class _Run:
         if ready.get("t") != "ready":
             process.kill()
             raise SandboxError(f"the sandbox could not isolate the child: {ready.get('error')}")
-        return process
 
     def _load_request(self) -> dict[str, Any]:
         sub = self.submission
@@ -563,90 +568,153 @@ class _Run:
 
     # --- exercises --------------------------------------------------------------------
 
-    def _exercise(self, name: str, calls: list[tuple[Any, ...]]) -> tuple[CallOutcome, ...]:
-        encoded = [[encode(a) for a in args] for args in calls]
-        params = _callable_params(name, calls)
-        outcomes: list[CallOutcome | None] = [None] * len(calls)
-        pending = list(range(len(calls)))
-        while pending:
+    def _call_all(self, names: list[str]) -> dict[str, tuple[CallOutcome, ...]]:
+        """Every call of every defined exercise. The requests are all sent at once; the
+        child runs them in order, one exercise process each, so the only waits are the
+        calls themselves. Outcomes are filed by exercise and call index."""
+        self.encoded = {n: [[encode(a) for a in args] for args in self.calls[n]] for n in names}
+        self.params = {n: _callable_params(n, self.calls[n]) for n in names}
+        found: dict[str, list[CallOutcome | None]] = {
+            n: [None] * len(args) for n, args in self.calls.items()
+        }
+        queue = deque(_Request(n, list(range(len(self.calls[n])))) for n in names)
+        in_flight: deque[_Request] = deque()
+        while queue or in_flight:
             if time.monotonic() >= self.deadline:
-                for k in pending:
-                    outcomes[k] = timeout_outcome(self.limits, budget=True)
+                self._settle(found, [*in_flight, *queue], timeout_outcome(self.limits, budget=True))
                 break
             process = self._live_process()
             if process is None:
-                for k in pending:
-                    outcomes[k] = CallOutcome("crashed", error_message=NO_RELOAD)
+                self._settle(
+                    found, [*in_flight, *queue], CallOutcome("crashed", error_message=NO_RELOAD)
+                )
                 break
-            self._run_calls(process, name, encoded, params, pending, outcomes)
-        return tuple(o if o is not None else CallOutcome("crashed") for o in outcomes)
+            if not in_flight:
+                self._send_all(process, queue, in_flight)
+                if not in_flight:
+                    continue
+            self._step(process, in_flight, queue, found)
+        return {
+            n: tuple(o if o is not None else CallOutcome("missing") for o in outcomes)
+            for n, outcomes in found.items()
+        }
 
-    def _run_calls(
+    def _send_all(
+        self, process: _Process, queue: deque[_Request], in_flight: deque[_Request]
+    ) -> None:
+        data = b""
+        started = time.monotonic()
+        while queue:
+            request = queue.popleft()
+            self.request_ids += 1
+            request.rid, request.started = self.request_ids, started
+            data += pack(
+                {
+                    "t": "run",
+                    "r": request.rid,
+                    "ex": request.name,
+                    "calls": [
+                        {"i": k, "args": self.encoded[request.name][k]} for k in request.pending
+                    ],
+                }
+            )
+            in_flight.append(request)
+        deadline = min(started + self.limits.call_wall_s, self.deadline)
+        with contextlib.suppress(Deadline, ProtocolError):  # the head's deadline catches it
+            write_before(process.request, data, deadline)
+
+    def _step(
         self,
         process: _Process,
-        name: str,
-        encoded: list[list[Any]],
-        params: list[tuple[str, ...]],
-        pending: list[int],
-        outcomes: list[CallOutcome | None],
+        in_flight: deque[_Request],
+        queue: deque[_Request],
+        found: dict[str, list[CallOutcome | None]],
     ) -> None:
-        """One exercise process for the pending calls; returns when it is gone."""
-        request = {
-            "t": "run",
-            "ex": name,
-            "calls": [{"i": k, "args": encoded[k]} for k in pending],
-        }
-        started = time.monotonic()
+        """Wait for the next frame of the exercise at the head and file what it says."""
+        head = in_flight[0]
+        deadline = min(head.started + self.limits.call_wall_s + SLACK_S, self.deadline)
         try:
-            process.send(request, min(started + self.limits.call_wall_s, self.deadline))
-            while pending:
-                current = pending[0]
-                deadline = min(started + self.limits.call_wall_s + SLACK_S, self.deadline)
-                frame = process.next_frame(deadline)
-                now = time.monotonic()
-                if frame.get("t") == "result" and frame.get("i") == current:
-                    outcomes[current] = result_outcome(
-                        frame, now - started, params[current], len(encoded[current]), self.limits
-                    )
-                    pending.pop(0)
-                    started = now
-                elif frame.get("t") == "gone":
-                    outcomes[pending.pop(0)] = exercise_death(frame, self.limits, now - started)
-                    return
-                else:
-                    raise ProtocolError("unexpected frame")
-            self._await_gone(process)
+            frame = process.next_frame(deadline)
         except _Late:
-            outcomes[pending.pop(0)] = timeout_outcome(self.limits)
-            self._abort(process)
-        except (_Gone, ProtocolError) as exc:
-            message = "the submission wrote into the sandbox's result channel"
-            if isinstance(exc, _Gone):
-                message = "the submission process died"
-            if pending:
-                outcomes[pending.pop(0)] = CallOutcome("crashed", error_message=message)
-            self._discard(process)
-
-    def _await_gone(self, process: _Process) -> None:
-        try:
-            frame = process.next_frame(time.monotonic() + self.limits.call_wall_s + SLACK_S)
-        except (_Late, _Gone, ProtocolError):
-            self._discard(process)
+            found[head.name][head.pending.pop(0)] = timeout_outcome(self.limits)
+            if self._abort(process, head):
+                self._finish(in_flight, queue)
+            else:
+                self._requeue(process, in_flight, queue)
             return
-        if frame.get("t") != "gone":
-            self._discard(process)
+        except (_Gone, ProtocolError) as exc:
+            self._crash(head, found, exc)
+            self._requeue(process, in_flight, queue)
+            return
+        now = time.monotonic()
+        kind, rid = frame.get("t"), frame.get("r")
+        if kind == "result" and rid == head.rid and frame.get("i") == head.pending[0]:
+            k = head.pending.pop(0)
+            found[head.name][k] = result_outcome(
+                frame,
+                now - head.started,
+                self.params[head.name][k],
+                len(self.encoded[head.name][k]),
+                self.limits,
+            )
+            head.started = now
+        elif kind == "gone" and rid == head.rid:
+            if head.pending:  # the exercise process ended during this call
+                found[head.name][head.pending.pop(0)] = exercise_death(
+                    frame, self.limits, now - head.started
+                )
+            self._finish(in_flight, queue)
+        else:
+            self._crash(head, found, ProtocolError("unexpected frame"))
+            self._requeue(process, in_flight, queue)
 
-    def _abort(self, process: _Process) -> None:
-        """Ask the submission process to kill the exercise process; if it does not, kill
-        the submission process itself (a new one is loaded for the remaining calls)."""
+    def _finish(self, in_flight: deque[_Request], queue: deque[_Request]) -> None:
+        """The head's exercise process is gone: the rest of its calls go to a new one."""
+        head = in_flight.popleft()
+        if head.pending:
+            queue.append(_Request(head.name, head.pending))
+        if in_flight:
+            in_flight[0].started = time.monotonic()
+
+    def _crash(
+        self, head: _Request, found: dict[str, list[CallOutcome | None]], exc: Exception
+    ) -> None:
+        message = "the submission process died"
+        if isinstance(exc, ProtocolError):
+            message = "the submission wrote into the sandbox's result channel"
+        if head.pending:
+            found[head.name][head.pending.pop(0)] = CallOutcome("crashed", error_message=message)
+
+    def _requeue(
+        self, process: _Process, in_flight: deque[_Request], queue: deque[_Request]
+    ) -> None:
+        """Kill the submission process; a fresh one gets every request not finished."""
+        self._discard(process)
+        unfinished = [_Request(r.name, r.pending) for r in in_flight if r.pending]
+        in_flight.clear()
+        queue.extendleft(reversed(unfinished))
+
+    def _abort(self, process: _Process, head: _Request) -> bool:
+        """Ask the submission process to kill the exercise process at the head; True once
+        it confirms. Results that arrive late for the head are dropped."""
         try:
-            process.send({"t": "abort"}, time.monotonic() + SLACK_S)
+            process.send({"t": "abort", "r": head.rid}, time.monotonic() + SLACK_S)
             while True:
                 frame = process.next_frame(time.monotonic() + 2 * SLACK_S)
-                if frame.get("t") == "gone":
-                    return
+                if frame.get("t") == "gone" and frame.get("r") == head.rid:
+                    return True
+                if frame.get("r") != head.rid:
+                    return False
         except (_Late, _Gone, ProtocolError):
-            self._discard(process)
+            return False
+
+    @staticmethod
+    def _settle(
+        found: dict[str, list[CallOutcome | None]], requests: list[_Request], outcome: CallOutcome
+    ) -> None:
+        for request in requests:
+            for k in request.pending:
+                found[request.name][k] = outcome
 
     def _discard(self, process: _Process) -> None:
         process.kill()
@@ -675,5 +743,11 @@ def _callable_params(name: str, calls: list[tuple[Any, ...]]) -> list[tuple[str,
     ]
 
 
-def _missing(calls: Sequence[Any]) -> tuple[CallOutcome, ...]:
-    return tuple(CallOutcome("missing") for _ in calls)
+@dataclass
+class _Request:
+    """Calls of one exercise sent to the child together (one exercise process)."""
+
+    name: str
+    pending: list[int]  # call indices not answered yet, in order
+    rid: int = 0
+    started: float = 0.0  # when the first pending call started, as far as we know

@@ -12,6 +12,7 @@ reports each child's exit status. It never runs student code itself.
 from __future__ import annotations
 
 import fcntl
+import gc
 import importlib
 import json
 import os
@@ -60,6 +61,7 @@ def main(control_fd: int, config_json: str) -> None:
         importlib.import_module(name)
     from . import child  # noqa: F401  (imports the values/functions/contract modules)
 
+    gc.freeze()  # keep the preloaded heap shared (copy-on-write) in every fork
     config = json.loads(config_json)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=control_fd)
     Zygote(sock, config).serve()
@@ -71,6 +73,7 @@ class Zygote:
         self.masks = tuple(config.get("masks", ()))
         requested = config.get("mode", "auto")
         self.mode: isolation.Mode = isolation.probe_mode() if requested == "auto" else requested
+        isolation.confine_zygote(self.mode)
         self.uid = int(config["uid"])
         self.workdir = config.get("workdir")
         self.binds = self._binds()
@@ -120,8 +123,6 @@ class Zygote:
             limits=Limits.from_json(message["limits"]),
             binds=self.binds,
             masks=self.masks,
-            host_uid=os.getuid(),
-            host_gid=os.getgid(),
             workdir=message.get("workdir") or "",
         )
         try:
