@@ -285,7 +285,7 @@ def _f_opt(runs: Sequence[CaseRun]) -> list[Diagnosis]:
 def loss_reached(run: CaseRun, loss_rtol: float) -> bool:
     """The student's final weights reach a loss that the reference reaches with some other
     shuffle (within the stated relative band): it learned, only along another path."""
-    from reference.least_squares import loss
+    from gdgrade.losses import loss
 
     X, y, w0 = run.case.args[0], run.case.args[1], run.case.args[2]
     value = run.outcome.value

@@ -8,6 +8,7 @@ import shlex
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -115,6 +116,8 @@ def grade_submission(
     key = student_id if assignment.per_student else None
     sets = {e: case_set(e, assignment.seed, key, assignment.hidden) for e in assignment.exercises}
     run = sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()})
+    load = replace(run.load, problems=submission.notes + run.load.problems)  # magics noted
+    run = replace(run, load=load)
     results, faults = [], []
     for e in assignment.exercises:
         try:
