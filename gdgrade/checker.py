@@ -20,7 +20,7 @@ from typing import Literal
 from grader.contract import BY_NAME, EXERCISE_IDS
 from grader.diagnose import diagnose
 from grader.exercises import load_exercise
-from grader.expected import Expectation
+from grader.expectation import Expectation
 from grader.model import LoadReport
 from grader.report import CaseResult, ExerciseResult
 from grader.results import judge

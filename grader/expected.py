@@ -8,51 +8,21 @@ arguments (so diagnosis can tell which mistake a wrong answer reproduces).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+import reference
+
 from .compare import Tolerance, compare
 from .contract import BY_NAME
 from .exercises import load_exercise
+from .expectation import Expectation, VariantResult
 from .functions import FunctionSpec
 from .model import Case
 from .values import RngSpec
 
 EPS = float(np.finfo(float).eps)
-
-
-def _reference():
-    """reference/ is imported only where expectations are computed, never by the code that
-    judges them: the student release ships the judging code with stored expectations."""
-    import reference
-
-    return reference
-
-
-@dataclass(frozen=True)
-class VariantResult:
-    mistake_id: str
-    label: str
-    kind: str  # "mistake" | "info"
-    value: Any  # None when the variant itself raised on these arguments
-
-
-@dataclass(frozen=True)
-class Expectation:
-    case: Case
-    reference: Any
-    target: Any
-    tolerances: tuple[Tolerance, ...]
-    variants: tuple[VariantResult, ...]
-    alternatives: tuple[Any, ...] = ()  # other accepted answers (another difference scheme)
-    loss_range: tuple[float, float] | None = None  # final losses the reference reaches with
-    # other shuffles (rng exercises only): what a result that breaks the protocol must reach
-
-    @property
-    def part_names(self) -> tuple[str, ...]:
-        return BY_NAME[self.case.exercise].returns
 
 
 def fresh_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -109,7 +79,7 @@ SCHEME_AT_H = Tolerance(rtol=1e-7, atol=1e-10)
 def _target_and_tolerances(case: Case) -> tuple[Any, tuple[Tolerance, ...], Any]:
     exercise = load_exercise(case.exercise)
     spec = exercise.tolerance
-    ref = call(_reference().REFERENCE[case.exercise], case.args)
+    ref = call(reference.REFERENCE[case.exercise], case.args)
     n_parts = max(len(BY_NAME[case.exercise].returns), 1)
     if spec["kind"] == "finite_difference" and "probe" in case.tags:
         return ref, (SCHEME_AT_H,), ref
@@ -126,7 +96,7 @@ def _target_and_tolerances(case: Case) -> tuple[Any, tuple[Tolerance, ...], Any]
 def expect(case: Case) -> Expectation:
     target, tolerances, ref = _target_and_tolerances(case)
     variants = []
-    for v in _reference().variants_for(case.exercise):
+    for v in reference.variants_for(case.exercise):
         try:
             value = call(v.fn, case.args)
         except Exception:  # a variant may not apply to every input (e.g. m = 1)
@@ -151,7 +121,7 @@ def _loss_range(case: Case, ref: Any) -> tuple[float, float] | None:
     losses = [loss(X, y, ref[0])]
     for k in range(1, fallback.seeds + 1):
         other = (*case.args[:-1], RngSpec(seed + k))
-        losses.append(loss(X, y, call(_reference().REFERENCE[case.exercise], other)[0]))
+        losses.append(loss(X, y, call(reference.REFERENCE[case.exercise], other)[0]))
     return min(losses), max(losses)
 
 
@@ -196,7 +166,7 @@ def well_conditioned(case: Case, expectation: Expectation) -> bool:
     nudge = np.asarray(start, dtype=float) * (1 + 64 * EPS) + 64 * EPS
     args[position] = float(nudge) if np.ndim(start) == 0 else nudge
     tight = tuple(Tolerance(t.rtol / 100, t.atol) for t in expectation.tolerances)
-    nudged = call(_reference().REFERENCE[case.exercise], tuple(args))
+    nudged = call(reference.REFERENCE[case.exercise], tuple(args))
     return compare(expectation.reference, nudged, expectation.part_names, tight).ok
 
 

@@ -20,7 +20,8 @@ from .cases import hidden_cases
 from .contract import EXERCISE_IDS
 from .diagnose import diagnose
 from .exercises import load_exercise, public_cases
-from .expected import Expectation, expectations
+from .expectation import Expectation
+from .expected import expectations
 from .report import CaseResult, ExerciseResult, GradeReport
 from .results import judge
 from .sandbox import Sandbox, SubmissionRun

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.least_squares import loss
+from gdgrade.losses import loss
 
 from .compare import as_float_array
 from .formats.view import case_name, concealed

@@ -8,11 +8,8 @@ default seed (`grader.cases`), the assignment file reader (the instructor's seed
 grading driver and this builder. The checker's expectations for the public cases are
 computed here, by the trusted grader, and shipped as data (`public_expectations.json`).
 
-Two grader modules mention `reference/` while also holding what the checker needs
-(`grader.expected`'s data classes, `grader.diagnose`'s loss check). Their copies in the
-release are cut: imports of `reference` are removed with every definition that needs
-them, and a lazy import of a public helper is pointed at its stand-in in `gdgrade`
-(`PUBLIC_STANDINS`). Anything else that reaches `reference/` stops the build.
+A shipped module that imports `reference/`, anywhere in it, stops the build: the modules
+the checker needs are written so that they never do, and are copied as they are.
 """
 
 from __future__ import annotations
@@ -55,8 +52,6 @@ SECRET_MODULES = (
     "grader.commands.grade",
     "grader.commands.release",
 )
-# Lazy imports of public helpers from reference/, and where the release finds them.
-PUBLIC_STANDINS = {("reference.least_squares", "loss"): "gdgrade.losses"}
 # Third-party imports the shipped modules may make: the release's dependencies.
 DEPENDENCIES = {
     "numpy": "numpy>=1.24",
@@ -183,11 +178,11 @@ def shipped_modules() -> tuple[dict[str, Path], set[str]]:
         shipped[module] = path
         todo += [p for p in _parents(module) if p not in shipped]
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for target, node in imports_of(module, tree):
+        for target, _node in imports_of(module, tree):
             top = target.split(".")[0]
             if top == "reference":
-                _check_cuttable(module, target, node, tree)
-            elif _ours(target):
+                raise ReleaseError(f"{module} imports {target}: the checker must not need it")
+            if _ours(target):
                 if _is_secret(target):
                     raise ReleaseError(f"{module} imports secret module {target}")
                 if _is_module(target):
@@ -198,117 +193,6 @@ def shipped_modules() -> tuple[dict[str, Path], set[str]]:
     if unknown:
         raise ReleaseError(f"the checker imports undeclared packages: {', '.join(sorted(unknown))}")
     return shipped, external
-
-
-def _check_cuttable(module: str, target: str, node: ast.stmt, tree: ast.Module) -> None:
-    """An import of reference/ is allowed only where `cut_reference` can remove it."""
-    if node in tree.body:
-        return  # a top-level import: removed with everything that uses it
-    if isinstance(node, ast.ImportFrom) and all(
-        (target, a.name) in PUBLIC_STANDINS for a in node.names
-    ):
-        return
-    raise ReleaseError(f"{module} imports {target} inside code the checker needs")
-
-
-# --- cutting reference/ out of a module -------------------------------------------------
-
-
-def _bound_names(node: ast.stmt) -> set[str]:
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return {node.name}
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        return {(a.asname or a.name).split(".")[0] for a in node.names}
-    if isinstance(node, ast.Assign | ast.AnnAssign):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return set()
-
-
-def _imports_reference(node: ast.stmt) -> bool:
-    if isinstance(node, ast.Import):
-        return any(a.name.split(".")[0] == "reference" for a in node.names)
-    return isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "reference"
-
-
-def _first_line(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", [])
-    return min([node.lineno, *(d.lineno for d in decorators)])
-
-
-def cut_reference(source: str) -> str:
-    """The module without reference/: top-level imports of it and every top-level
-    definition that needs them (transitively) are removed, lazy imports of public
-    helpers point at their stand-ins, `__all__` keeps only what is left."""
-    tree = ast.parse(source)
-    if not any(_imports_reference(n) for n in ast.walk(tree) if isinstance(n, ast.stmt)):
-        return source
-    removed_names: set[str] = set()
-    removed: list[ast.stmt] = []
-    for node in tree.body:
-        if _imports_reference(node):
-            removed.append(node)
-            removed_names |= _bound_names(node)
-    changed = True
-    while changed:
-        changed = False
-        for node in tree.body:
-            if node in removed or isinstance(node, ast.Import | ast.ImportFrom):
-                continue
-            if _is_dunder_all(node):
-                continue
-            used = {
-                n.id
-                for n in ast.walk(node)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-            }
-            if used & removed_names:
-                removed.append(node)
-                removed_names |= _bound_names(node)
-                changed = True
-    lines = source.split("\n")
-    replace: dict[int, str | None] = {}
-    for node in removed:
-        for i in range(_first_line(node), (node.end_lineno or node.lineno) + 1):
-            replace[i] = None
-    for node in ast.walk(tree):
-        inside_removed = replace.get(node.lineno, "") is None if hasattr(node, "lineno") else False
-        if isinstance(node, ast.ImportFrom) and _imports_reference(node) and not inside_removed:
-            standin = PUBLIC_STANDINS.get((node.module or "", node.names[0].name))
-            if standin is None or len(node.names) != 1:
-                raise ReleaseError(f"cannot cut import of {node.module} at line {node.lineno}")
-            old = lines[node.lineno - 1]
-            new = old.replace(f"from {node.module} import", f"from {standin} import")
-            replace[node.lineno] = new
-    for node in tree.body:
-        if _is_dunder_all(node):
-            kept = [n for n in ast.literal_eval(node.value) if n not in removed_names]
-            for i in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                replace[i] = None
-            replace[node.lineno] = f"__all__ = {kept!r}"
-    out = [replace.get(i, line) for i, line in enumerate(lines, start=1)]
-    note = "# Student release: what computes expectations with the reference code is cut out."
-    text = note + "\n" + "\n".join(line for line in out if line is not None)
-    ast.parse(text)  # still valid Python
-    return _squeeze_blank_lines(text)
-
-
-def _is_dunder_all(node: ast.stmt) -> bool:
-    return (
-        isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == "__all__"
-    )
-
-
-def _squeeze_blank_lines(text: str) -> str:
-    out: list[str] = []
-    for line in text.split("\n"):
-        if not line.strip() and len(out) >= 2 and not out[-1].strip() and not out[-2].strip():
-            continue
-        out.append(line)
-    return "\n".join(out)
 
 
 # --- the student-facing files -----------------------------------------------------------
@@ -425,8 +309,7 @@ def build_release(out: str | Path, force: bool = False) -> list[ReleaseFile]:
     modules, _ = shipped_modules()
     src = root / "src"
     for module, path in sorted(modules.items()):
-        text = cut_reference(path.read_text(encoding="utf-8"))
-        _write(src / _module_dest(path, module), text)
+        _write(src / _module_dest(path, module), path.read_text(encoding="utf-8"))
     _write(src / "gdgrade" / "exercises" / "__init__.py", '"""Exercise data (public)."""\n')
     _write(src / "gdgrade" / "templates" / "__init__.py", "")
     templates = catalog.ROOT.parent / "templates"

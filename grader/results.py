@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .compare import Comparison, compare
-from .expected import Expectation
+from .expectation import Expectation
 from .mistakes import Severity
 from .model import CallOutcome
 

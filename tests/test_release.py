@@ -26,7 +26,6 @@ from grader.release import (
     DISTRIBUTION,
     ReleaseError,
     build_release,
-    cut_reference,
     shipped_modules,
 )
 from grader.sandbox import Sandbox
@@ -141,65 +140,6 @@ def test_checker_needs_no_secret_module():
     modules, external = shipped_modules()
     assert not [m for m in modules if m.startswith("reference") or m == "grader.cases"]
     assert external <= {"numpy", "sympy", "jinja2", "pytest", "nbformat", "IPython"}
-
-
-# --- cutting reference/ out of a shipped module ----------------------------------------
-
-MODULE = '''"""Doc."""
-from dataclasses import dataclass
-
-import reference
-
-from .x import y
-
-
-@dataclass
-class Kept:
-    reference: int  # a field named like the module is not a use of it
-
-
-def uses_it():
-    return reference.REFERENCE
-
-
-def uses_the_user():
-    return uses_it()
-
-
-def independent():
-    from reference.least_squares import loss
-
-    return loss
-
-
-__all__ = ["Kept", "uses_it", "independent"]
-'''
-
-
-def test_cut_removes_reference_and_everything_that_needs_it():
-    cut = cut_reference(MODULE)
-    tree = ast.parse(cut)
-    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
-    assert names == {"Kept", "independent"}
-    imported = [
-        n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Import | ast.ImportFrom)
-    ]
-    assert not [m for m in imported if m and m.split(".")[0] == "reference"]
-    assert "from gdgrade.losses import loss" in cut
-    assert "__all__ = ['Kept', 'independent']" in cut
-
-
-def test_cut_refuses_a_lazy_import_without_public_stand_in():
-    source = "def f():\n    from reference.descent import gradient_descent\n    return 1\n"
-    with pytest.raises(ReleaseError):
-        cut_reference(source)
-
-
-def test_module_without_reference_is_copied_unchanged():
-    source = Path(sys.modules["grader.compare"].__file__).read_text(encoding="utf-8")
-    assert cut_reference(source) == source
 
 
 def test_public_loss_equals_the_references():
