@@ -36,6 +36,7 @@ ALLOWED_GRADER_MODULES = {
     "grader.sandbox.isolation",
     "grader.sandbox.limits",
     "grader.sandbox.protocol",
+    "grader.sandbox.seccomp",
     "grader.sandbox.units",
     "grader.sandbox.zygote",
 }

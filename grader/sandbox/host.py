@@ -53,7 +53,7 @@ SLACK_S = 0.25  # fork/teardown allowance on top of each wall
 DEFINITIONS_S = 1.0  # the child's definitions-only budget after the load budget
 MAX_LOAD_ATTEMPTS = 4
 MAX_RESTARTS = 20
-UID_BASE = 60000
+UID_BASE, UID_SLOTS = 60000, 4000  # sandbox uids: 60000..63999, one per live Sandbox
 NO_RELOAD = "not run: the submission could not be loaded again after a crash"
 
 
@@ -82,7 +82,7 @@ class Sandbox:
         uid: int | None = None,
     ) -> None:
         self.limits = limits
-        self.uid = uid if uid is not None else UID_BASE + os.getpid() % 1000
+        self.uid = uid if uid is not None else _free_uid()
         self._zygote = _Zygote(isolation, self.uid)
 
     def __enter__(self) -> Sandbox:
@@ -112,6 +112,22 @@ class Sandbox:
     def zygote_modules(self) -> list[str]:
         """The zygote's sys.modules (to check that it holds nothing of the grader)."""
         return self._zygote.modules()
+
+
+def _free_uid() -> int:
+    """A sandbox uid that no process uses now (another Sandbox, on this machine, may be
+    running); starting from one derived from our pid keeps parallel workers apart."""
+    used = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                used.add(os.stat(f"/proc/{entry}").st_uid)
+    start = os.getpid() % UID_SLOTS
+    for offset in range(UID_SLOTS):
+        uid = UID_BASE + (start + offset) % UID_SLOTS
+        if uid not in used:
+            return uid
+    return UID_BASE + start
 
 
 def run_submission(

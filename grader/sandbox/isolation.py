@@ -21,6 +21,7 @@ import stat
 from dataclasses import dataclass
 from typing import Literal
 
+from . import seccomp
 from .limits import Limits
 
 Mode = Literal["root", "userns", "none"]
@@ -199,6 +200,7 @@ def enter(plan: Plan) -> None:
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid change, which clears it
     os.chdir(HOME if plan.mode != "none" else plan.workdir)
+    seccomp.install()
 
 
 def _map_user(uid: int, gid: int) -> None:
