@@ -35,47 +35,68 @@ class _Worker:
 def run_tasks(tasks: Iterable[Task], config: WorkerConfig, jobs: int, on_result: OnResult) -> None:
     """Grade every task; `on_result` runs in this process, one result at a time."""
     queue = deque(tasks)
-    context = multiprocessing.get_context("spawn")  # workers share no state or fds with us
-    workers: list[_Worker] = []
+    pool = _Pool(config)
     try:
         for _ in range(min(jobs, len(queue))):
-            workers.append(_start(context, config))
-        for w in workers:
-            _assign(w, queue)
-        while any(w.task is not None for w in workers):
-            busy = [w for w in workers if w.task is not None]
+            pool.workers.append(pool.start())
+        for index in range(len(pool.workers)):
+            pool.dispatch(index, queue)
+        while pool.busy():
+            busy = [w for w in pool.workers if w.task is not None]
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
             for w in busy:
                 if w.conn not in ready and w.process.sentinel not in ready:
                     continue
-                task, result = _collect(w, config)
+                index = pool.workers.index(w)
+                task, result = _collect(w)
                 if result is None:  # the worker died holding `task`: replace it
-                    _stop(w)
-                    index = workers.index(w)
-                    workers[index] = w = _start(context, config)
+                    pool.replace(index)
                     result = _died(task, config)
                 on_result(task, result)
-                _assign(w, queue)
+                pool.dispatch(index, queue)
     finally:
-        for w in workers:
+        for w in pool.workers:
             _stop(w)
 
 
-def _start(context: multiprocessing.context.BaseContext, config: WorkerConfig) -> _Worker:
-    parent, child = context.Pipe()
-    process = context.Process(target=worker.main, args=(child, config), daemon=True)
-    process.start()
-    child.close()
-    return _Worker(process, parent)
+class _Pool:
+    def __init__(self, config: WorkerConfig) -> None:
+        self.config = config
+        self.context = multiprocessing.get_context("spawn")  # no shared state or fds
+        self.workers: list[_Worker] = []
+
+    def start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=worker.main, args=(child, self.config), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def replace(self, index: int) -> _Worker:
+        _stop(self.workers[index])
+        self.workers[index] = self.start()
+        return self.workers[index]
+
+    def dispatch(self, index: int, queue: deque[Task]) -> None:
+        """Send the next task; a worker that died while idle is replaced first."""
+        task = queue.popleft() if queue else None
+        w = self.workers[index]
+        w.task = task
+        if task is None:
+            return
+        try:
+            w.conn.send(task)
+        except (BrokenPipeError, ConnectionResetError):
+            w.task = None
+            w = self.replace(index)
+            w.task = task
+            w.conn.send(task)
+
+    def busy(self) -> bool:
+        return any(w.task is not None for w in self.workers)
 
 
-def _assign(w: _Worker, queue: deque[Task]) -> None:
-    w.task = queue.popleft() if queue else None
-    if w.task is not None:
-        w.conn.send(w.task)
-
-
-def _collect(w: _Worker, config: WorkerConfig) -> tuple[Task, Result | None]:
+def _collect(w: _Worker) -> tuple[Task, Result | None]:
     task = w.task
     assert task is not None
     w.task = None
