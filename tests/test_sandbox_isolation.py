@@ -4,6 +4,7 @@ the other isolation modes, and what a fork from the zygote costs."""
 from __future__ import annotations
 
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,7 @@ ALLOWED_GRADER_MODULES = {
     "grader.sandbox",
     "grader.sandbox.capture",
     "grader.sandbox.child",
+    "grader.sandbox.exercise",
     "grader.sandbox.isolation",
     "grader.sandbox.limits",
     "grader.sandbox.protocol",
@@ -244,3 +246,28 @@ def test_a_fork_from_the_zygote_costs_a_fraction_of_a_fresh_interpreter(
         fresh.append(time.perf_counter() - started)
     assert all(r.outcomes["gradient_step"][0].status == "returned" for r in runs)
     assert statistics.median(forks) < statistics.median(fresh)
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the seccomp filter is x86_64 only")
+def test_seccomp_filter_refuses_escapes_but_not_threads_or_processes() -> None:
+    program = textwrap.dedent(
+        """
+        import ctypes, errno, os, subprocess, threading
+        from grader.sandbox import isolation, seccomp
+        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+        assert seccomp.install()
+        libc = ctypes.CDLL(None, use_errno=True)
+        for flags in (0x10000000, 0x40000000, 0x00020000):
+            assert libc.unshare(flags) == -1 and ctypes.get_errno() == errno.EPERM
+        assert libc.mount(b"none", b"/mnt", b"tmpfs", 0, None) == -1
+        worker = threading.Thread(target=print, args=("thread ok",))
+        worker.start()
+        worker.join()
+        print(subprocess.run(["/bin/echo", "process ok"], capture_output=True, text=True).stdout)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "thread ok" in done.stdout and "process ok" in done.stdout

@@ -25,8 +25,9 @@ from ..contract import SIGNATURES
 from ..functions import FunctionSpec
 from ..submission import load_submission
 from ..values import RngSpec
-from .host import Sandbox, _zygote_environment, _zygote_path
+from .host import Sandbox
 from .limits import Limits
+from .zygote_client import zygote_environment, zygote_path
 
 TRIVIAL = "def {name}(*args):\n    return 0.0\n"
 
@@ -59,9 +60,9 @@ def median_ms(action: Callable[[], object], n: int) -> float:
 
 
 def fresh_interpreter(n: int) -> float:
-    code = f"import sys; sys.path[:0] = {_zygote_path()!r}; import numpy, numpy.random"
+    code = f"import sys; sys.path[:0] = {zygote_path()!r}; import numpy, numpy.random"
     command = [sys.executable, "-I", "-S", "-c", code]
-    env = _zygote_environment()
+    env = zygote_environment()
     return median_ms(lambda: subprocess.run(command, env=env, check=True), n)
 
 

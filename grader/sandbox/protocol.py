@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 HEADER = struct.Struct(">I")
+REQUEST_FD, RESULT_FD, PROGRESS_FD = 3, 4, 5  # in the sandbox child (stdout/err: 1, 2)
 
 
 class ProtocolError(Exception):

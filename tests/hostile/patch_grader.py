@@ -1,14 +1,16 @@
 """Attack: monkeypatch the grader's own modules inside the sandbox (the value encoder, the
 decoder, the runner) and try to import the reference solutions and the comparison."""
 
-import grader.sandbox.child as runner
+import sys
+
 import grader.values
 
 
 def numerical_derivative(f, x, h=1e-5):
-    grader.values.encode = lambda value: 1.0
     grader.values.decode = lambda data: 1.0
-    runner.encode = lambda value: 1.0
+    for name, module in list(sys.modules.items()):
+        if name.startswith("grader") and hasattr(module, "encode"):
+            module.encode = lambda value: 1.0  # the runner now "encodes" anything as 1.0
     for name in ("reference", "grader.compare", "grader.expected", "exercises"):
         try:
             __import__(name)
