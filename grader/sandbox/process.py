@@ -47,6 +47,10 @@ class SubmissionProcess:
             self.pid, self.pidfd = zygote.start(
                 limits, [request_r, result_w, out_w, self.progress], workdir
             )
+        except BaseException:
+            for fd in (self.request, self.result, self.out, self.progress):
+                os.close(fd)
+            raise
         finally:
             for fd in (request_r, result_w, out_w):
                 os.close(fd)
@@ -69,7 +73,7 @@ class SubmissionProcess:
             raise Gone from None
 
     def next_frame(self, deadline: float) -> dict[str, Any]:
-        """The next frame, or _Late / _Gone / ProtocolError; never waits past deadline."""
+        """The next frame, or Late / Gone / ProtocolError; never waits past deadline."""
         while not self.frames:
             if self.dead:
                 self._drain_results()
