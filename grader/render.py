@@ -55,6 +55,7 @@ def environment() -> jinja2.Environment:
         excerpt=excerpt,
         num=number,
         pad=pad,
+        width=display_width,
     )
     return env
 

@@ -37,9 +37,11 @@ def test_summary_columns_line_up_with_korean_headings():
     lines = render_text(partial_report(), "ko").splitlines()
     header = next(line for line in lines if line.startswith(" #  "))
     row = next(line for line in lines if line.startswith(" 4  "))
-    column = display_width(header[: header.index(text("ko", "ui", "score"))])
     e = next(e for e in partial_report().exercises if e.number == 4)
-    assert row[column:].startswith(f"{e.score:g}/{e.max_score:g} ")  # the row is ASCII
+    column = display_width(header[: header.index(text("ko", "ui", "score"))])
+    assert row[column:].startswith(f"{e.score:g}/{e.max_score:g} ")  # up to here ASCII
+    status = display_width(header[: header.index(text("ko", "ui", "status"))])
+    assert display_width(row[: row.index(text("ko", "status", e.status))]) == status
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

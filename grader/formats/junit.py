@@ -40,7 +40,7 @@ def _receipt(report: GradeReport) -> list[tuple[str, str]]:
     ]
 
 
-def _testcase(suite: ET.Element, view: CaseView, lang: str) -> str:
+def _testcase(suite: ET.Element, view: CaseView) -> str:
     """Add one testcase; return its outcome: "passed" or "failure"."""
     e, case = view.exercise, view.case
     element = ET.SubElement(
@@ -72,7 +72,7 @@ def _suite(root: ET.Element, report: GradeReport, e: ExerciseResult, lang: str) 
     pairs += [(f"points {v.number}", f"{number(v.points)}/{number(v.max_points)}") for v in views]
     pairs += [(f"diagnosis {d.id}", text(lang, "mistakes", d.id, "title")) for d in e.diagnoses]
     _properties(suite, pairs + _receipt(report))
-    outcomes = [_testcase(suite, v, lang) for v in views]
+    outcomes = [_testcase(suite, v) for v in views]
     if not e.cases:  # the grader failed on this exercise: our error, not a failed test
         element = ET.SubElement(
             suite, "testcase", name=f"{e.number} {e.id}", classname=f"gdgrade.{e.id}"
