@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compare import Comparison, PartComparison
+from .formats.safe import visible
 from .i18n import text
 from .model import CallOutcome, LoadReport
 from .results import Diagnosis
@@ -126,6 +127,32 @@ def case_message(case: CaseResult, lang: str) -> str:
     return " ".join(part_message(p, lang) for p in c.parts if not p.ok)
 
 
+def concealed(case: CaseResult, report: GradeReport) -> bool:
+    """A hidden case whose inputs, and the student's text about them, must stay hidden."""
+    return case.visibility == "hidden" and not report.reveal_hidden
+
+
+def frames_only(traceback: str, error_type: str) -> str:
+    """The traceback's header and frame lines, then the exception's type without its message."""
+    kept = []
+    for line in traceback.splitlines():
+        if line.startswith("Traceback") or line.startswith("  "):
+            kept.append(line)
+        elif kept:
+            break
+    return "\n".join([*kept, error_type]) if kept else ""
+
+
+def shown_message(case: CaseResult, lang: str, hide: bool) -> str:
+    o = case.outcome
+    if hide and o.status == "raised":
+        return text(lang, "ui", "raised_concealed", error_type=visible(o.error_type))
+    first = case.comparison.first_failure
+    if hide and o.status == "returned" and first is not None and first.kind == "shape":
+        return text(lang, "compare", "shape_hidden", part=first.part)  # a shape tells the input
+    return visible(case_message(case, lang))
+
+
 def diagnosis_json(d: Diagnosis, lang: str) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -158,6 +185,7 @@ def _comparison_json(c: Comparison) -> dict[str, Any]:
 def case_json(case: CaseResult, lang: str, reveal: bool) -> dict[str, Any]:
     o = case.outcome
     shown = reveal or case.visibility == "public"
+    hide = not shown
     data: dict[str, Any] = {
         "id": case.id,
         "visibility": case.visibility,
@@ -166,14 +194,14 @@ def case_json(case: CaseResult, lang: str, reveal: bool) -> dict[str, Any]:
         "status": case.status,
         "score": round(case.credit * case.weight, 4),
         "max_score": case.weight,
-        "message": case_message(case, lang),
+        "message": shown_message(case, lang, hide),
         "comparison": _comparison_json(case.comparison),
         "call": {
             "status": o.status,
             "error_type": o.error_type,
-            "error_message": o.error_message,
-            "traceback": o.traceback,
-            "stdout": o.stdout,
+            "error_message": "" if hide else o.error_message,
+            "traceback": frames_only(o.traceback, o.error_type) if hide else o.traceback,
+            "stdout": "" if hide else o.stdout,
             "duration_s": round(o.duration_s, 4),
             "calls": o.calls,
             "mutated_args": list(o.mutated_args),

@@ -17,8 +17,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..i18n import text
-from ..report import CaseResult, ExerciseResult, GradeReport, case_message
+from ..report import (
+    CaseResult,
+    ExerciseResult,
+    GradeReport,
+    concealed,
+    frames_only,
+    shown_message,
+)
 from .safe import excerpt, visible
 
 
@@ -97,28 +103,6 @@ def case_points(exercise: ExerciseResult) -> list[tuple[float, float]]:
             spread = apportion(rest / 100, shares, maxima)
             earned = [m if f else e for m, f, e in zip(maxima, full, spread, strict=True)]
     return [(e / 100, m / 100) for e, m in zip(earned, maxima, strict=True)]
-
-
-def concealed(case: CaseResult, report: GradeReport) -> bool:
-    return case.visibility == "hidden" and not report.reveal_hidden
-
-
-def frames_only(traceback: str, error_type: str) -> str:
-    """The traceback's header and frame lines, then the exception's type without its message."""
-    kept = []
-    for line in traceback.splitlines():
-        if line.startswith("Traceback") or line.startswith("  "):
-            kept.append(line)
-        elif kept:
-            break
-    return "\n".join([*kept, error_type]) if kept else ""
-
-
-def shown_message(case: CaseResult, lang: str, hide: bool) -> str:
-    o = case.outcome
-    if hide and o.status == "raised":
-        return text(lang, "ui", "raised_concealed", error_type=visible(o.error_type))
-    return visible(case_message(case, lang))
 
 
 def case_name(case: CaseResult, lang: str) -> str:
