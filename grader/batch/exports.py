@@ -57,7 +57,7 @@ def grades_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
              score_text(e.score) if graded else "", score_text(e.max_score) if graded else ""]
         )  # fmt: skip
     rows += _absent_rows(standings, ctx, len(header))
-    return header, rows
+    return header, sorted(rows, key=lambda row: row[0])
 
 
 def _absent_rows(standings: Sequence[Standing], ctx: ExportContext, width: int) -> list[list[str]]:
