@@ -177,8 +177,14 @@ def incidents(standings: Sequence[Standing]) -> tuple[Incident, ...]:
             found.append(Incident(s.student, e.path, "load", p["kind"], p["message"]))
         for exercise, x in e.exercise_scores.items():
             for kind, cases in sorted(x.get("incidents", {}).items()):
-                found.append(Incident(s.student, e.path, exercise, kind, ", ".join(cases)))
+                found.append(Incident(s.student, e.path, exercise, kind, _cases(cases)))
     return tuple(found)
+
+
+def _cases(cases: Sequence[str], shown: int = 4) -> str:
+    """The first few case ids and how many more: a whole exercise can time out."""
+    more = f" … (+{len(cases) - shown})" if len(cases) > shown else ""
+    return ", ".join(cases[:shown]) + more
 
 
 def faults(entries: Sequence[Entry]) -> tuple[Problem, ...]:
