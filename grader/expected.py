@@ -102,11 +102,16 @@ def expect(case: Case) -> Expectation:
         except Exception:  # a variant may not apply to every input (e.g. m = 1)
             value = None
         variants.append(VariantResult(v.mistake_id, v.label, v.kind, value))
+    exact = None
+    if load_exercise(case.exercise).tolerance["kind"] == "finite_difference":
+        f, x, _ = case.args
+        exact = f.derivative()(x)
+        exact = float(exact) if f.n == 0 else np.asarray(exact, dtype=float)
     alternatives = ()
     if "probe" in case.tags:
         alternatives = tuple(v.value for v in variants if v.kind == "info" and v.value is not None)
     losses = _loss_range(case, ref)
-    return Expectation(case, ref, target, tolerances, tuple(variants), alternatives, losses)
+    return Expectation(case, ref, target, tolerances, tuple(variants), alternatives, losses, exact)
 
 
 def _loss_range(case: Case, ref: Any) -> tuple[float, float] | None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import __version__
 from .assignment import Assignment
+from .case_cache import cached
 from .cases import hidden_cases
 from .contract import EXERCISE_IDS
 from .diagnose import diagnose
@@ -33,11 +34,17 @@ from .submission import Submission, load_submission
 def case_set(
     exercise: str, seed: int, student_id: str | None, hidden: bool
 ) -> tuple[Expectation, ...]:
-    """Expected values and variant outputs, computed once per (exercise, seed, student)."""
-    cases = public_cases(exercise)
-    if hidden:
-        cases = cases + hidden_cases(exercise, seed, student_id)
-    return expectations(cases)
+    """Expected values and variant outputs, computed once per (exercise, seed, student):
+    in memory for a batch, on disk across runs."""
+
+    def compute() -> tuple[Expectation, ...]:
+        cases = public_cases(exercise)
+        if hidden:
+            cases = cases + hidden_cases(exercise, seed, student_id)
+        return expectations(cases)
+
+    name = f"seed={seed} student={student_id!r} hidden={hidden}" if hidden else "public"
+    return cached(name, exercise, compute)
 
 
 def versions() -> dict[str, str]:

@@ -186,11 +186,12 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
 
 def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
     from gdgrade import expectations
+    from grader.case_cache import CACHE_ENV
 
-    monkeypatch.setenv(expectations.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     expectations.public_expectations.cache_clear()
     first = expectations.public_expectations("gradient_step")
-    (cached,) = tmp_path.glob("public-gradient_step-*.json")
+    (cached,) = tmp_path.glob("gradient_step-*.json")
 
     def no_reference(exercise):
         raise AssertionError("recomputed instead of read from the cache")
@@ -202,7 +203,7 @@ def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_
     assert [encode(e.target) for e in again] == [encode(e.target) for e in first]
     cached.write_text("{not json", encoding="utf-8")  # a damaged entry is recomputed
     monkeypatch.undo()
-    monkeypatch.setenv(expectations.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     expectations.public_expectations.cache_clear()
     assert len(expectations.public_expectations("gradient_step")) == len(first)
     expectations.public_expectations.cache_clear()
