@@ -3,7 +3,8 @@
 It refuses (EPERM) the system calls a student never needs and a kernel exploit or an
 escape attempt would: new namespaces (unshare, setns, clone with CLONE_NEW*), mounts,
 ptrace and cross-process memory access, bpf, perf, keyrings, userfaultfd, io_uring,
-module loading, clock and time changes. clone3 gets ENOSYS so that the C library falls
+module loading, clock and time changes, and SysV IPC / POSIX message queues (objects
+that would outlive the submission). clone3 gets ENOSYS so that the C library falls
 back to clone, whose flags a classic BPF filter can inspect. Built by hand (a dozen
 lines of classic BPF) because libseccomp's Python binding is not installed; x86_64 only,
 elsewhere the filter is skipped (docs/sandbox.md says so).
@@ -35,6 +36,26 @@ NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000
 NAMESPACE_FLAGS |= 0x20000000 | 0x40000000
 CLONE, CLONE3 = 56, 435
 REFUSED = {
+    # SysV IPC and POSIX message queues outlive their processes (and the namespace
+    # is shared by the zygote's children): refused so nothing passes between submissions
+    "shmget": 29,
+    "shmat": 30,
+    "shmctl": 31,
+    "semget": 64,
+    "semop": 65,
+    "semctl": 66,
+    "shmdt": 67,
+    "msgget": 68,
+    "msgsnd": 69,
+    "msgrcv": 70,
+    "msgctl": 71,
+    "semtimedop": 220,
+    "mq_open": 240,
+    "mq_unlink": 241,
+    "mq_timedsend": 242,
+    "mq_timedreceive": 243,
+    "mq_notify": 244,
+    "mq_getsetattr": 245,
     "ptrace": 101,
     "syslog": 103,
     "pivot_root": 155,
