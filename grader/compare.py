@@ -7,7 +7,7 @@ fine, a scalar problem's path may be (n,) or (n, 1), a scalar may be a size-1 ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -43,6 +43,7 @@ class PartComparison:
     got_shape: tuple[int, ...] | None = None
     expected_shape: tuple[int, ...] | None = None
     got_type: str = ""
+    is_path: bool = False  # a path of iterates: first_bad is the step where it departs
 
     @property
     def ok(self) -> bool:
@@ -145,21 +146,29 @@ def _first_step(bad: np.ndarray) -> int | None:
 
 
 def compare(
-    expected: Any, got: Any, part_names: tuple[str, ...], tolerances: tuple[Tolerance, ...]
+    expected: Any,
+    got: Any,
+    part_names: tuple[str, ...],
+    tolerances: tuple[Tolerance, ...],
+    path_part: str | None = None,
 ) -> Comparison:
     """Compare a whole returned value; multi-part results are tuples in contract order."""
     if not part_names:
         part = compare_part("result", expected, got, tolerances[0])
-        return Comparison(part.kind, (part,))
+        return Comparison(part.kind, (_mark(part, path_part),))
     if not isinstance(got, list | tuple) or len(got) != len(part_names):
         arity = len(got) if isinstance(got, list | tuple) else None
         return Comparison("arity", got_arity=arity, expected_arity=len(part_names))
     parts = tuple(
-        compare_part(name, e, g, t)
+        _mark(compare_part(name, e, g, t), path_part)
         for name, e, g, t in zip(part_names, expected, got, tolerances, strict=True)
     )
     failed = next((p for p in parts if not p.ok), None)
     return Comparison(failed.kind if failed else "ok", parts)
+
+
+def _mark(part: PartComparison, path_part: str | None) -> PartComparison:
+    return replace(part, is_path=True) if part.part == path_part else part
 
 
 def matches(

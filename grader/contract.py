@@ -16,6 +16,7 @@ class Signature:
     returns: tuple[str, ...]  # names of the returned parts ("path", "x_opt", ...); () = one value
     callables: tuple[str, ...] = ()  # parameters that are test functions
     number: int = 0
+    path_part: str | None = None  # the returned part that is a path of iterates
 
     @property
     def folder(self) -> str:
@@ -32,6 +33,7 @@ SIGNATURES: tuple[Signature, ...] = (
         ("x_opt", "f_opt", "paths"),
         ("f", "fp"),
         4,
+        "paths",
     ),
     Signature(
         "linear_regression_gd",
@@ -41,7 +43,12 @@ SIGNATURES: tuple[Signature, ...] = (
         5,
     ),
     Signature(
-        "momentum_descent", ("fp", "x0", "learning_rate", "momentum", "n_iter"), (), ("fp",), 6
+        "momentum_descent",
+        ("fp", "x0", "learning_rate", "momentum", "n_iter"),
+        (),
+        ("fp",),
+        6,
+        "result",
     ),
     Signature(
         "batch_gradient_descent",
@@ -50,13 +57,16 @@ SIGNATURES: tuple[Signature, ...] = (
         (),
         7,
     ),
-    Signature("sgd", ("X", "y", "w0", "learning_rate", "n_epochs", "rng"), ("w", "path"), (), 8),
+    Signature(
+        "sgd", ("X", "y", "w0", "learning_rate", "n_epochs", "rng"), ("w", "path"), (), 8, "path"
+    ),
     Signature(
         "minibatch_gd",
         ("X", "y", "w0", "learning_rate", "n_epochs", "batch_size", "rng"),
         ("w", "path"),
         (),
         9,
+        "path",
     ),
 )
 

@@ -99,7 +99,7 @@ def part_message(p: PartComparison, lang: str) -> str:
             max_abs=p.max_abs,
             max_rel=p.max_rel,
         )
-        if p.expected_shape and len(p.expected_shape) >= 1 and p.first_bad is not None:
+        if p.is_path and p.first_bad is not None:
             if p.first_bad == 0:
                 message += " " + text(lang, "compare", "path_first")
             else:

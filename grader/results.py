@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .compare import Comparison, compare
+from .contract import BY_NAME
 from .expectation import Expectation
 from .mistakes import Severity
 from .model import CallOutcome
@@ -70,8 +71,9 @@ def judge(expectation: Expectation, outcome: CallOutcome) -> CaseRun:
     if outcome.status != "returned" or outcome.value is None:
         return CaseRun(expectation, outcome, Comparison("missing"))
     e = expectation
+    path_part = BY_NAME[e.case.exercise].path_part
     comparisons = [
-        compare(target, outcome.value, e.part_names, e.tolerances)
+        compare(target, outcome.value, e.part_names, e.tolerances, path_part)
         for target in (e.target, *e.alternatives)
     ]
     best = next((c for c in comparisons if c.ok), comparisons[0])

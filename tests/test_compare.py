@@ -75,3 +75,12 @@ def test_credit_counts_matching_parts():
     expected = (1.0, 2.0, np.arange(3.0))
     got = (1.0, 2.0, np.arange(3.0) + 1)
     assert compare(expected, got, GD_PARTS, (TOL,) * 3).credit == 2 / 3
+
+
+def test_only_the_path_part_says_where_the_path_departs():
+    expected = (np.array([1.0, 2.0]), np.arange(4.0))
+    got = (np.array([1.5, 2.0]), np.arange(4.0) + np.array([0, 0, 1, 1]))
+    c = compare(expected, got, ("w", "path"), (TOL, TOL), path_part="path")
+    w, path = c.parts
+    assert (w.is_path, path.is_path) == (False, True)
+    assert path.first_bad == 2
