@@ -63,14 +63,17 @@ def probe(sandbox: Sandbox, tmp_path: Path, body: str) -> Any:
 
 
 def processes_of(uid: int) -> list[int]:
+    """Live processes (zombies are dead, only not yet reaped by the zygote) of a uid."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    found.append(int(entry))
-            except FileNotFoundError:
+                owner = os.stat(f"/proc/{entry}").st_uid
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
+            if owner == uid and state not in ("Z", "X"):
+                found.append(int(entry))
     return found
 
 

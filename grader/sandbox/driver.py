@@ -85,7 +85,7 @@ class SubmissionDriver:
             outcomes = self._call_all([n for n in self.calls if n in load.defined])
         finally:
             if self.process is not None:
-                self.process.kill()
+                _end(self.process)
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
@@ -131,7 +131,7 @@ class SubmissionDriver:
             kind, message = died_outcome(process.exit_status(), self.limits, "loading")
         except ProtocolError:
             kind, message = "crashed", "the submission wrote into the sandbox's result channel"
-        process.kill()
+        _end(process)
         index, line = process.position()
         self.host_problems.append(
             (line, {"kind": kind, "message": message, "line": line or None, "detail": ""})
@@ -159,7 +159,7 @@ class SubmissionDriver:
                 f"the sandbox process did not start (status {process.exit_status()})"
             ) from None
         if ready.get("t") != "ready":
-            process.kill()
+            _end(process)
             raise SandboxError(f"the sandbox could not isolate the child: {ready.get('error')}")
 
     def _load_request(self) -> dict[str, Any]:
@@ -348,7 +348,7 @@ class SubmissionDriver:
                 found[request.name][k] = outcome
 
     def _discard(self, process: SubmissionProcess) -> None:
-        process.kill()
+        _end(process)
         if self.process is process:
             self.process = None
 
@@ -372,6 +372,12 @@ def _callable_params(name: str, calls: list[tuple[Any, ...]]) -> list[tuple[str,
         tuple(params[i] if i < len(params) else f"arg{i}" for i in range(len(args)))
         for args in calls
     ]
+
+
+def _end(process: SubmissionProcess) -> None:
+    """Kill a process whose exit status nobody needs (we killed it)."""
+    process.kill()
+    process.forget()
 
 
 @dataclass

@@ -63,6 +63,7 @@ class SubmissionProcess:
         self.last_position = (-2, 0)
         self.out_open = True
         self.status: int | None = None
+        self.forgotten = False
 
     def send(self, message: dict[str, Any], deadline: float) -> None:
         try:
@@ -134,10 +135,9 @@ class SubmissionProcess:
             return
         with contextlib.suppress(ProcessLookupError, OSError):
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-        select.select([self.pidfd], [], [], SPAWN_S)
+        select.select([self.pidfd], [], [], SPAWN_S)  # its namespace is gone with it
         self.last_position = self.position()
         self.killed = self.dead = True
-        self.status = self.zygote.exit_status(self.pid, SPAWN_S)
         for fd in (self.request, self.result, self.pidfd, self.progress):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -148,9 +148,16 @@ class SubmissionProcess:
             self.out_open = False
 
     def exit_status(self) -> int | None:
-        if self.status is None:
-            self.status = self.zygote.exit_status(self.pid, 1.0)
+        """How it ended (the zygote reaped it); asked only when it died on its own."""
+        if self.status is None and not self.forgotten:
+            self.status = self.zygote.exit_status(self.pid, SPAWN_S)
         return self.status
+
+    def forget(self) -> None:
+        """Killed by us: its exit status will not be asked for."""
+        if self.status is None and not self.forgotten:
+            self.forgotten = True
+            self.zygote.forget(self.pid)
 
 
 class RawOutput:

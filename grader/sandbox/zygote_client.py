@@ -64,6 +64,7 @@ class ZygoteClient:
         theirs.close()
         self._ready: dict[str, Any] | None = None
         self.exits: dict[int, int] = {}
+        self.unwanted: set[int] = set()  # killed by us: their exit status is not needed
 
     def ready(self) -> dict[str, Any]:
         if self._ready is None:
@@ -81,6 +82,11 @@ class ZygoteClient:
         if message["t"] == "failed" or len(pidfds) != 1:
             raise SandboxError(f"cannot start a sandbox process: {message.get('error')}")
         return int(message["pid"]), pidfds[0]
+
+    def forget(self, pid: int) -> None:
+        """The exit status of this process will not be asked for."""
+        if self.exits.pop(pid, None) is None:
+            self.unwanted.add(pid)
 
     def exit_status(self, pid: int, timeout: float) -> int | None:
         deadline = time.monotonic() + timeout
@@ -108,7 +114,11 @@ class ZygoteClient:
                 raise SandboxError(f"the sandbox zygote exited ({self._failure()})")
             message = json.loads(data)
             if message["t"] == "exit":
-                self.exits[int(message["pid"])] = int(message["status"])
+                pid = int(message["pid"])
+                if pid in self.unwanted:
+                    self.unwanted.discard(pid)
+                else:
+                    self.exits[pid] = int(message["status"])
             if message["t"] in wanted:
                 return message, fds
             for fd in fds:
