@@ -210,7 +210,7 @@ class SubmissionDriver:
         }
         queue = deque(_Request(n, list(range(len(self.calls[n])))) for n in names)
         in_flight: deque[_Request] = deque()
-        while queue or in_flight:
+        while any(r.pending for r in (*queue, *in_flight)):  # not waiting for the last "gone"
             if time.monotonic() >= self.deadline:
                 self._settle(found, [*in_flight, *queue], timeout_outcome(self.limits, budget=True))
                 break
