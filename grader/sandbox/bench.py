@@ -25,8 +25,10 @@ from ..contract import SIGNATURES
 from ..functions import FunctionSpec
 from ..submission import load_submission
 from ..values import RngSpec
+from .driver import SubmissionDriver
 from .host import Sandbox
 from .limits import Limits
+from .process import RawOutput, SubmissionProcess
 from .zygote_client import zygote_environment, zygote_path
 
 TRIVIAL = "def {name}(*args):\n    return 0.0\n"
@@ -66,6 +68,20 @@ def fresh_interpreter(n: int) -> float:
     return median_ms(lambda: subprocess.run(command, env=env, check=True), n)
 
 
+def isolated_process(sandbox: Sandbox, n: int) -> float:
+    """clone from the zygote + every isolation layer, until the child says it is
+    confined, then SIGKILL and wait for its death (namespace teardown included)."""
+    zygote, limits = sandbox._zygote, sandbox.limits
+
+    def once() -> None:
+        process = SubmissionProcess(zygote, limits, "", RawOutput(0))
+        SubmissionDriver._expect_ready(process)
+        process.kill()
+        process.forget()
+
+    return median_ms(once, n)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=50, help="submissions per measurement")
@@ -83,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
             zygote_ms = 1000 * (time.perf_counter() - started)
             sub_one, sub_nine = load_submission(one), load_submission(nine)
             sandbox.run(sub_one, calls_one)  # warm caches
+            isolation_ms = isolated_process(sandbox, args.n)
             one_ms = median_ms(lambda: sandbox.run(sub_one, calls_one), args.n)
             nine_ms = median_ms(lambda: sandbox.run(sub_nine, calls_nine), args.n)
         fresh_ms = fresh_interpreter(max(5, args.n // 5))
@@ -90,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"isolation mode: {mode}; {os.cpu_count()} CPUs; load average {load:.2f}")
     print(f"fresh interpreter + numpy (per submission without a zygote): {fresh_ms:7.1f} ms")
     print(f"zygote start (once per Sandbox):                            {zygote_ms:7.1f} ms")
+    print(f"fork + isolation, until confined, then killed (median):     {isolation_ms:7.1f} ms")
     print(f"submission, 1 exercise x 1 call (median of {args.n}):          {one_ms:7.1f} ms")
     print(f"submission, 9 exercises x 1 call (median of {args.n}):         {nine_ms:7.1f} ms")
 
