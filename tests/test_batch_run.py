@@ -352,6 +352,18 @@ def test_killed_at_any_point_and_resumed_equals_an_uninterrupted_run(kill_class)
     assert query(out, "SELECT state FROM runs ORDER BY id")[-1] == ("finished",)
 
 
+def test_ctrl_c_stops_the_batch_and_says_so_in_the_gradebook(kill_class) -> None:
+    directory, _ = kill_class
+    out = directory.parent / "interrupted"
+    process = start(directory, out, *KILL_EXERCISES)
+    wait_for(lambda: committed(out) >= 1 or process.poll() is not None)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in stderr
+    assert query(out, "SELECT state FROM runs") == [("interrupted",)]
+    assert query(out, "PRAGMA integrity_check") == [("ok",)]
+
+
 def test_a_second_batch_on_the_same_output_is_refused(kill_class) -> None:
     directory, _ = kill_class
     out = directory.parent / "busy"

@@ -253,6 +253,13 @@ class Gradebook:
                 (now(), graded, reused, faults, run_id),
             )
 
+    def interrupt_run(self, run_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, state = 'interrupted' WHERE id = ?",
+                (now(), run_id),
+            )
+
     def last_settings(self) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT settings FROM runs ORDER BY (state = 'finished') DESC, id DESC LIMIT 1"

@@ -88,6 +88,9 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             try:
                 _report_discovery(found, progress)
                 graded = _grade(gradebook, todo, options, settings, run_id, progress)
+            except KeyboardInterrupt:
+                gradebook.interrupt_run(run_id)
+                raise
             finally:
                 progress.close()
             described = {**settings.described, **_run_options(options)}
