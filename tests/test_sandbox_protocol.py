@@ -40,7 +40,8 @@ def test_oversized_frame_is_refused_from_its_header_alone() -> None:
 
 
 @pytest.mark.parametrize(
-    "payload", [b"not json", b"[1, 2]", b"[" * 100_000 + b"]" * 100_000, b'"text"']
+    "payload",
+    [b"not json", b"[1, 2]", b"[" * 100_000 + b"]" * 100_000, b'"text"', b'{"v": NaN}'],
 )
 def test_malformed_payloads_raise_protocol_errors(payload: bytes) -> None:
     with pytest.raises(ProtocolError):

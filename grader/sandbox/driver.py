@@ -189,7 +189,7 @@ class SubmissionDriver:
             defined=names,
             problems=self._problems(child),
             stdout=stdout[: self.limits.output_bytes + 200] if isinstance(stdout, str) else "",
-            duration_s=float(duration) if isinstance(duration, int | float) else 0.0,
+            duration_s=_seconds(duration),
         )
 
     def _problems(self, child: list[dict[str, Any]]) -> tuple[LoadProblem, ...]:
@@ -372,6 +372,11 @@ def _callable_params(name: str, calls: list[tuple[Any, ...]]) -> list[tuple[str,
         tuple(params[i] if i < len(params) else f"arg{i}" for i in range(len(args)))
         for args in calls
     ]
+
+
+def _seconds(value: Any) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if ok and 0 <= value < 1e6 else 0.0
 
 
 def _end(process: SubmissionProcess) -> None:

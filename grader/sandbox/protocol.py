@@ -35,12 +35,17 @@ def pack(message: dict[str, Any]) -> bytes:
 
 def unpack_payload(payload: bytes) -> dict[str, Any]:
     try:
-        message = json.loads(payload)
+        message = json.loads(payload, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(f"malformed frame ({type(exc).__name__})") from None
     if not isinstance(message, dict):
         raise ProtocolError("a frame must hold a JSON object")
     return message
+
+
+def _no_constant(token: str) -> Any:
+    """NaN and Infinity are not JSON; our encoder spells them out, so refuse the literals."""
+    raise ValueError(f"{token} is not allowed")
 
 
 class FrameReader:

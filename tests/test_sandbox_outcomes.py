@@ -1,0 +1,96 @@
+"""The trusted side's reading of what the child sent: nothing but plain data gets through."""
+
+from __future__ import annotations
+
+import signal
+
+import numpy as np
+
+from grader.functions import FunctionSpec
+from grader.sandbox import Limits
+from grader.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
+from grader.values import RngSpec, encode
+
+LIMITS = Limits(output_bytes=100)
+PARAMS = ("f", "x", "h")
+
+
+def frame(**fields: object) -> dict[str, object]:
+    return {"t": "result", "i": 0, "status": "returned", **fields}
+
+
+def test_plain_values_come_back_decoded() -> None:
+    value = (np.array([1.5, np.nan]), 2.0, [1, "s"])
+    outcome = result_outcome(frame(value=encode(value)), 0.1, PARAMS, 3, LIMITS)
+    assert outcome.status == "returned"
+    np.testing.assert_array_equal(outcome.value[0], value[0])
+    assert outcome.value[1:] == (2.0, [1, "s"])
+
+
+def test_encoded_test_functions_and_generators_are_not_results() -> None:
+    spec = FunctionSpec(("x",), 0, "scalar").with_source()
+    for smuggled in (spec, RngSpec(1), [1.0, spec]):
+        outcome = result_outcome(frame(value=encode(smuggled)), 0.1, PARAMS, 3, LIMITS)
+        assert (outcome.status, outcome.value) == ("bad_return", None)
+        assert "cannot be read" in outcome.error_message
+
+
+def test_malformed_frames_become_crashed_or_bad_return_never_a_value() -> None:
+    assert result_outcome(frame(status="excellent"), 0.1, PARAMS, 3, LIMITS).status == "crashed"
+    bad = result_outcome(frame(value={"array": [1, 2], "shape": [5]}), 0.1, PARAMS, 3, LIMITS)
+    assert (bad.status, bad.value) == ("bad_return", None)
+
+
+def test_every_field_is_checked_and_capped() -> None:
+    outcome = result_outcome(
+        frame(
+            value=1.0,
+            stdout="x" * 10_000,
+            error_type=["not", "text"],
+            traceback="t" * 100_000,
+            duration=99.0,
+            calls={"f": 3, "g": 5, "x": -1, "h": True},
+            mutated=[[1, encode(float("inf"))], [7, 1.0], [2, "junk"], "junk"],
+        ),
+        0.5,
+        PARAMS,
+        3,
+        LIMITS,
+    )
+    assert len(outcome.stdout) <= LIMITS.output_bytes + 200
+    assert outcome.error_type == "" and len(outcome.traceback) == 20_000
+    assert outcome.duration_s == 0.5  # longer than we measured: ours is kept
+    assert outcome.calls == {"f": 3}
+    assert outcome.mutated_args == (1, 2)
+    assert outcome.mutated_max_abs == (float("inf"), float("inf"))
+
+
+def test_deaths_are_named_by_their_signal_or_exit_code() -> None:
+    segv = exercise_death({"signal": signal.SIGSEGV}, LIMITS, 0.2)
+    assert (segv.status, segv.error_message) == ("crashed", "the process was killed by SIGSEGV")
+    assert exercise_death({"signal": signal.SIGXCPU}, LIMITS, 0.2).status == "timeout"
+    assert "exited (code 0)" in exercise_death({"exit": 0}, LIMITS, 0.2).error_message
+    assert died_outcome(signal.SIGABRT, LIMITS, "loading") == (
+        "crashed",
+        "the process was killed by SIGABRT during loading",
+    )
+    assert (
+        died_outcome(3 << 8, LIMITS, "loading")[1] == "the process exited (code 3) during loading"
+    )
+
+
+def test_load_problems_point_into_cells_and_drop_unknown_kinds() -> None:
+    line_map = ((1, 2, 1), (2, 2, 2), (3, 5, 1))
+    problems = load_problems(
+        [
+            {"kind": "raised", "message": "NameError: x", "line": 3, "detail": "d"},
+            {"kind": "pwned", "message": "?", "line": 1},
+            {"kind": "timeout", "message": "m" * 5000, "line": 99},
+        ],
+        line_map,
+    )
+    assert [(p.kind, p.cell, p.line) for p in problems] == [
+        ("raised", 5, 1),
+        ("timeout", None, None),
+    ]
+    assert len(problems[1].message) == 600
