@@ -90,6 +90,7 @@ class Exercise:
         args: list[Any],
         pristine: dict[int, np.ndarray],
     ) -> bytes:
+        frame = dict(frame)  # a failed first attempt must not leave its pieces behind
         frame["stdout"] = output.text()
         frame["calls"] = dict(counts)
         frame["mutated"] = _mutations(args, pristine)
