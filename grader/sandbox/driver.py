@@ -71,6 +71,7 @@ class SubmissionDriver:
         self.host_problems: list[tuple[int, dict[str, Any]]] = []
         self.restarts = 0
         self.request_ids = 0
+        self.timeouts: dict[str, int] = {}  # per exercise: a function that hangs once hangs again
         self.workdir = ""
         self.encoded: dict[str, list[list[Any]]] = {}
         self.params: dict[str, list[tuple[str, ...]]] = {}
@@ -268,6 +269,11 @@ class SubmissionDriver:
             frame = process.next_frame(deadline)
         except Late:
             found[head.name][head.pending.pop(0)] = timeout_outcome(self.limits)
+            self.timeouts[head.name] = self.timeouts.get(head.name, 0) + 1
+            if self.timeouts[head.name] >= self.limits.timeouts_per_exercise:
+                skipped = timeout_outcome(self.limits, skipped=True)
+                self._settle(found, [head], skipped)
+                head.pending.clear()
             if self._abort(process, head):
                 self._finish(in_flight, queue)
             else:

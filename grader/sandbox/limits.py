@@ -17,6 +17,7 @@ class Limits:
     call_wall_s: float = 5.0  # one call of a student function (the lecture's loops take ms)
     load_wall_s: float = 10.0  # all module-level code: imports, prints, demos, plots
     submission_wall_s: float = 60.0  # everything of one submission, retries included
+    timeouts_per_exercise: int = 2  # after this many, a function's other calls are not run
     cpu_s: float = 30.0  # RLIMIT_CPU per process: a backstop behind the walls
     memory_mb: int = 1024  # RLIMIT_AS; Python + numpy alone map about 110 MB
     max_processes: int = 64  # RLIMIT_NPROC of the sandbox uid (threads count too)

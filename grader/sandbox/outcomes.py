@@ -58,9 +58,14 @@ def result_outcome(
     )
 
 
-def timeout_outcome(limits: Limits, budget: bool = False) -> CallOutcome:
+def timeout_outcome(limits: Limits, budget: bool = False, skipped: bool = False) -> CallOutcome:
     if budget:
         message = f"not run: the submission's {limits.submission_wall_s:g} s time budget is spent"
+    elif skipped:
+        message = (
+            f"not run: this function already timed out {limits.timeouts_per_exercise} times "
+            f"(limit {limits.call_wall_s:g} s per call)"
+        )
     else:
         message = f"did not return within the {limits.call_wall_s:g} s limit"
     return CallOutcome("timeout", error_message=message, duration_s=limits.call_wall_s)
