@@ -385,7 +385,9 @@ def test_state_changed_by_one_exercise_does_not_reach_another(
 
 
 def test_the_submission_time_budget_bounds_everything(tmp_path: Path) -> None:
-    limits = Limits(call_wall_s=0.5, load_wall_s=1.0, submission_wall_s=1.5)
+    limits = Limits(
+        call_wall_s=0.5, load_wall_s=1.0, submission_wall_s=1.5, timeouts_per_exercise=100
+    )
     source = "def gradient_step(x, grad, learning_rate):\n    while True:\n        pass\n"
     started = time.monotonic()
     with Sandbox(limits) as sb:
