@@ -54,6 +54,7 @@ def installed(tmp_path_factory):
     (Path(purelib) / "deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     target = ["--target", purelib, "--no-deps", "--no-index", "-q", str(wheel)]
     subprocess.run([sys.executable, "-m", "pip", "install", *target], check=True)
+    (Path(purelib) / "beside_gdgrade.py").write_text("VALUE = 1.0\n", encoding="utf-8")
     return python, work
 
 
@@ -92,3 +93,35 @@ def test_installed_wheel_grades_with_its_own_data_and_templates(installed):
     text = _run(python, "-m", "grader", "grade", str(SAMPLE), "--lang", "en", cwd=work)
     assert text.returncode == 0, text.stderr
     assert "100 / 100" in text.stdout
+
+
+def test_installed_grader_lets_students_import_what_is_installed_beside_it(installed, tmp_path):
+    """Only the grader's own packages are hidden from student code, not the site-packages
+    they are installed in (beside_gdgrade.py sits next to them)."""
+    python, work = installed
+    submission = tmp_path / "imports.py"
+    submission.write_text(
+        "import sympy\nimport beside_gdgrade\n\ndef gradient_step(x, grad, learning_rate):\n"
+        "    return x - learning_rate * grad\n",
+        encoding="utf-8",
+    )
+    out = work / "imports.json"
+    args = ["-m", "grader", "grade", str(submission), "--exercise", "gradient_step"]
+    done = _run(python, *args, "--format", "json", "--out", str(out), cwd=work)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["load"]["problems"] == []
+    assert report["score"] == report["max_score"]
+    secret = tmp_path / "secret.py"
+    secret.write_text(
+        "try:\n    from reference.descent import gradient_step as answer\n"
+        "except Exception:\n    answer = None\n"
+        "def gradient_step(x, grad, learning_rate):\n"
+        "    return 0.0 if answer is None else answer(x, grad, learning_rate)\n",
+        encoding="utf-8",
+    )
+    out = work / "secret.json"
+    args = ["-m", "grader", "grade", str(secret), "--exercise", "gradient_step"]
+    done = _run(python, *args, "--format", "json", "--out", str(out), cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["score"] == 0

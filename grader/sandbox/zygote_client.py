@@ -153,7 +153,10 @@ def zygote_path() -> list[str]:
 def _secret_paths() -> list[str]:
     """Where the grader, the reference and the exercises live: never visible to a child,
     even if they sit inside a directory the child may read (an installed package)."""
-    paths = {str(Path(__file__).resolve().parents[2])}
+    paths = set()
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file():  # a source checkout, not site-packages
+        paths.add(str(checkout))
     for name in ("reference", "grader", "gdgrade", "exercises", "templates"):
         try:
             spec = importlib.util.find_spec(name)
