@@ -69,3 +69,18 @@ def test_raising_everywhere_is_status_error_with_zero():
     scored = score_exercise(load_exercise("gradient_step"), 5, runs, found)
     assert (scored.score, scored.status) == (0, "error")
     assert found[0].id == "raises" and found[0].evidence["error_type"] == "ValueError"
+
+
+def test_right_weights_with_a_wrong_path_are_not_an_rng_problem():
+    def path_after_every_update(X, y, w0, learning_rate, n_epochs, rng):
+        w, path = np.array(w0, dtype=float), []
+        for _ in range(n_epochs):
+            for i in rng.permutation(len(y)):
+                w = w - learning_rate * X[i] * (X[i] @ w - y[i])
+                path.append(w.copy())
+        return w, np.array(path)
+
+    runs = runs_of(path_after_every_update, case_set("sgd"))
+    found = [d.id for d in diagnose("sgd", runs, LOADED)]
+    assert "ignores_rng" not in found and "wrong_shape" in found
+    assert not score_exercise(load_exercise("sgd"), 10, runs, diagnose("sgd", runs, LOADED)).capped
