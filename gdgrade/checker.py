@@ -18,14 +18,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.diagnose import diagnose
 from grader.exercises import load_exercise
 from grader.expectation import Expectation
+from grader.judging import exercise_result
 from grader.model import LoadReport
 from grader.report import CaseResult, ExerciseResult
-from grader.results import judge
 from grader.sandbox import Sandbox, SubmissionRun
-from grader.score import score_exercise
 from grader.submission import Submission
 
 from .expectations import public_expectations
@@ -117,36 +115,8 @@ def judge_exercise(
     exercise: str, sets: Sequence[Expectation], run: SubmissionRun, source: str
 ) -> ExerciseResult:
     """The grading stages for one exercise, with the exercise's default points."""
-    meta = load_exercise(exercise)
-    runs = [judge(e, o) for e, o in zip(sets, run.outcomes[exercise], strict=True)]
-    diagnoses = diagnose(exercise, runs, run.load, source)
-    scored = score_exercise(meta, meta.points, runs, diagnoses)
-    cases = tuple(
-        CaseResult(
-            id=r.case.id,
-            visibility=r.case.visibility,
-            weight=r.case.weight,
-            tags=r.case.tags,
-            title=r.case.title,
-            credit=credit,
-            outcome=r.outcome,
-            comparison=r.comparison,
-            args=r.case.args,
-            expected=r.expectation.target,
-        )
-        for r, credit in zip(runs, scored.credits, strict=True)
-    )
-    return ExerciseResult(
-        id=exercise,
-        number=meta.number,
-        title=meta.title,
-        score=scored.score,
-        max_score=scored.max_score,
-        status=scored.status,
-        cases=cases,
-        diagnoses=diagnoses,
-        cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
-    )
+    points = load_exercise(exercise).points
+    return exercise_result(exercise, points, sets, run.outcomes[exercise], run.load, source)
 
 
 def _faulted(exercise: str) -> ExerciseResult:

@@ -19,14 +19,12 @@ from .assignment import Assignment
 from .case_cache import cached
 from .cases import hidden_cases
 from .contract import EXERCISE_IDS
-from .diagnose import diagnose
 from .exercises import load_exercise, public_cases
 from .expectation import Expectation
 from .expected import expectations
-from .report import CaseResult, ExerciseResult, GradeReport
-from .results import judge
+from .judging import exercise_result
+from .report import ExerciseResult, GradeReport
 from .sandbox import Sandbox, SubmissionRun
-from .score import score_exercise
 from .submission import Submission, load_submission
 
 
@@ -76,36 +74,8 @@ def grade_exercise(
     run: SubmissionRun,
     source: str,
 ) -> ExerciseResult:
-    meta = load_exercise(exercise)
-    runs = [judge(e, o) for e, o in zip(sets, run.outcomes[exercise], strict=True)]
-    diagnoses = diagnose(exercise, runs, run.load, source)
-    scored = score_exercise(meta, assignment.points_for(exercise), runs, diagnoses)
-    cases = tuple(
-        CaseResult(
-            id=r.case.id,
-            visibility=r.case.visibility,
-            weight=r.case.weight,
-            tags=r.case.tags,
-            title=r.case.title,
-            credit=credit,
-            outcome=r.outcome,
-            comparison=r.comparison,
-            args=r.case.args,
-            expected=r.expectation.target,
-        )
-        for r, credit in zip(runs, scored.credits, strict=True)
-    )
-    return ExerciseResult(
-        id=exercise,
-        number=meta.number,
-        title=meta.title,
-        score=scored.score,
-        max_score=scored.max_score,
-        status=scored.status,
-        cases=cases,
-        diagnoses=diagnoses,
-        cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
-    )
+    points = assignment.points_for(exercise)
+    return exercise_result(exercise, points, sets, run.outcomes[exercise], run.load, source)
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:

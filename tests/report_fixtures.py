@@ -20,12 +20,10 @@ from support import as_outcome, case_set
 
 import reference
 from grader import __version__
-from grader.diagnose import diagnose
 from grader.exercises import load_exercise
+from grader.judging import exercise_result as judged
 from grader.model import CallOutcome, LoadProblem, LoadReport
-from grader.report import CaseResult, ExerciseResult, GradeReport
-from grader.results import CaseRun, judge
-from grader.score import score_exercise
+from grader.report import ExerciseResult, GradeReport
 
 SEED = 7
 Outcome = Callable[[Any], CallOutcome]  # expectation -> what the sandbox reported
@@ -63,37 +61,9 @@ def exercise_result(
     exercise: str, outcome: Outcome, load: LoadReport, source: str = ""
 ) -> ExerciseResult:
     """What grader.grade.grade_exercise builds, from in-process outcomes."""
-    meta = load_exercise(exercise)
     sets = case_set(exercise, SEED)
-    runs: list[CaseRun] = [judge(e, outcome(e)) for e in sets]
-    diagnoses = diagnose(exercise, runs, load, source)
-    scored = score_exercise(meta, meta.points, runs, diagnoses)
-    cases = tuple(
-        CaseResult(
-            id=r.case.id,
-            visibility=r.case.visibility,
-            weight=r.case.weight,
-            tags=r.case.tags,
-            title=r.case.title,
-            credit=credit,
-            outcome=r.outcome,
-            comparison=r.comparison,
-            args=r.case.args,
-            expected=r.expectation.target,
-        )
-        for r, credit in zip(runs, scored.credits, strict=True)
-    )
-    return ExerciseResult(
-        id=exercise,
-        number=meta.number,
-        title=meta.title,
-        score=scored.score,
-        max_score=scored.max_score,
-        status=scored.status,
-        cases=cases,
-        diagnoses=diagnoses,
-        cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
-    )
+    points = load_exercise(exercise).points
+    return judged(exercise, points, sets, [outcome(e) for e in sets], load, source)
 
 
 def grade_report(
