@@ -27,7 +27,7 @@ from typing import Any
 import nbformat
 
 from .. import generate, machine
-from ..measure import run_measured
+from ..measure import gradebook_timings, run_measured, summary_ms
 
 EXERCISES = ("gradient_step", "gradient_descent")
 ASSIGNMENT = "ps1"
@@ -131,6 +131,14 @@ def venv(work: Path) -> Path:
     return env_dir
 
 
+def venv_environment(env_dir: Path) -> dict[str, str]:
+    """nbgrader runs `alembic` and the kernel by name: the venv's bin comes first."""
+    env = dict(os.environ)
+    env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
 def setup_course(course: Path, env_dir: Path) -> nbformat.NotebookNode:
     source = course / "source" / ASSIGNMENT
     source.mkdir(parents=True, exist_ok=True)
@@ -142,6 +150,7 @@ def setup_course(course: Path, env_dir: Path) -> nbformat.NotebookNode:
     subprocess.run(
         [nbgrader, "generate_assignment", ASSIGNMENT, "--force", "--create"],
         cwd=course,
+        env=venv_environment(env_dir),
         check=True,
         capture_output=True,
     )
@@ -163,9 +172,7 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
         nbformat.write(nb, gd_class / f"{student}.ipynb")
-    env = dict(os.environ)
-    env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
-    env.pop("VIRTUAL_ENV", None)
+    env = venv_environment(env_dir)
     nb_run = run_measured(
         [str(env_dir / "bin" / "nbgrader"), "autograde", ASSIGNMENT, "--create", "--force"],
         env=env,
@@ -176,7 +183,12 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
     gd_env = dict(os.environ, GDGRADE_CACHE_DIR=str(cache), OPENBLAS_NUM_THREADS="1")
     warm = [sys.executable, "-c", _WARM, *EXERCISES]
     subprocess.run(warm, env=gd_env, check=True)
-    runs = {}
+    limit_out = work / f"limit{n}.json"
+    limit_command = [sys.executable, "-m", "benchmarks.limit", str(gd_class), "--out"]
+    limit_command += [str(limit_out), *(w for e in EXERCISES for w in ("--exercise", e))]
+    subprocess.run(limit_command, env=gd_env, check=True, cwd=Path(__file__).parents[2])
+    limit = json.loads(limit_out.read_text(encoding="utf-8"))
+    runs, steady = {}, {}
     for jobs in (None, 1):
         out = work / f"gdgrade-out{n}-jobs{jobs or 'default'}"
         subprocess.run(["rm", "-rf", str(out)], check=True)
@@ -184,6 +196,7 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
         command += [w for e in EXERCISES for w in ("--exercise", e)]
         command += ["--jobs", str(jobs)] if jobs else []
         runs[jobs or "default"] = run_measured(command, env=gd_env)
+        steady[jobs or "default"] = _steady(out / "gradebook.sqlite")
     subprocess.run(["rm", "-rf", str(cache)], check=True)
     gd = runs["default"]
     return {
@@ -196,12 +209,33 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
             "stderr_tail": nb_run.stderr[-1500:] if nb_failed else "",
             "ms_per_notebook": round(1000 * nb_run.wall_s / n, 1),
         },
+        "limit": {
+            "what": "the same notebooks' two functions on the same cases, one plain process",
+            "wall_s": limit["wall_s"],
+            "per_notebook_ms": summary_ms([r["total_s"] for r in limit["per_submission"]]),
+        },
         "gdgrade_batch": {
-            str(k): {**m.to_json(), "ms_per_notebook": round(1000 * m.wall_s / n, 1)}
+            str(k): {
+                **m.to_json(),
+                "ms_per_notebook": round(1000 * m.wall_s / n, 1),
+                **steady[k],
+            }
             for k, m in runs.items()
         },
         "ratio_nbgrader_over_gdgrade": round(nb_run.wall_s / gd.wall_s, 2),
         "target_20ms_per_notebook_met": 1000 * gd.wall_s / n <= 20,
+    }
+
+
+def _steady(gradebook: Path) -> dict[str, Any]:
+    """Per notebook once the workers run (first to last stored result), and each
+    notebook's grading time inside its worker (sandbox + judging, before rendering)."""
+    timings = gradebook_timings(gradebook)
+    stamps = [t["graded_at"] for t in timings]
+    steady = (stamps[-1] - stamps[0]) / (len(stamps) - 1) if len(stamps) > 1 else None
+    return {
+        "steady_ms_per_notebook": round(1000 * steady, 1) if steady else None,
+        "grade_submission_ms": summary_ms([t["duration_s"] for t in timings]),
     }
 
 
