@@ -148,7 +148,7 @@ def _variant_differs(run: CaseRun, value: Any) -> bool:
 def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
     found = []
     answered = [r for r in runs if r.returned and r.outcome.value is not None]
-    if not answered:
+    if all(r.comparison.ok for r in answered):  # a mistake is only named from a failing case
         return found
     mistake_ids = sorted(
         {v.mistake_id for r in answered for v in r.expectation.variants if v.kind == "mistake"}
