@@ -32,7 +32,7 @@ from .progress import Progress
 from .roster import Roster
 from .settings import settings_for
 from .standings import Standing
-from .worker import Task, WorkerConfig, feedback_format
+from .worker import Task, WorkerConfig
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class BatchOptions:
     limits: Limits = field(default_factory=Limits)
     canvas_assignment_id: str = ""
     progress_bar: bool | None = None  # None: a bar on a terminal, plain lines otherwise
+    feedback: str = "html"  # each student's report: "html" (with pictures) or "text"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             found = discover(options.directory, exclude=[options.out])
             if not found.found:
                 raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
-            settings = settings_for(options.assignment, options.limits, feedback_format())
+            settings = settings_for(options.assignment, options.limits, options.feedback)
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
             run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
             todo, _ = gradebook.pending(ids.values(), settings.key)
@@ -140,8 +141,19 @@ def _grade(
         progress.update(task.student, result.status, result.score, result.max_score)
 
     if tasks:
+        _prepare_case_sets(options.assignment)
         run_tasks(tasks, config, options.jobs, on_result)
     return len(tasks)
+
+
+def _prepare_case_sets(assignment: Assignment) -> None:
+    """Compute the shared case sets once, here, so that every worker reads them from the
+    disk cache instead of each computing them (per-student sets are each used once)."""
+    from ..grade import case_set
+
+    if not assignment.per_student:
+        for exercise in assignment.exercises:
+            case_set(exercise, assignment.seed, None, assignment.hidden)
 
 
 def _run_options(options: BatchOptions) -> dict[str, Any]:

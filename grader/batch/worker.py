@@ -40,13 +40,6 @@ class WorkerConfig:
     feedback_format: str  # a key of grader.render.FORMATS
 
 
-def feedback_format() -> str:
-    """HTML feedback when a renderer for it exists, plain text otherwise."""
-    from ..render import FORMATS
-
-    return "html" if "html" in FORMATS else "text"
-
-
 def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
     """Grade one file; never raises for a submission's sake (unreadable or grader fault)."""
     from ..grade import grade_submission

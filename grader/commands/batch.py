@@ -51,6 +51,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--submission-timeout", type=float, help="seconds for everything of one submission"
     )
     parser.add_argument(
+        "--feedback",
+        choices=("html", "text"),
+        default="html",
+        help="each student's report: html with pictures (default) or text (much faster)",
+    )
+    parser.add_argument(
         "--progress",
         choices=("auto", "bar", "lines"),
         default="auto",
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         limits=limits_from(args),
         canvas_assignment_id=args.canvas_assignment_id or "",
         progress_bar={"auto": None, "bar": True, "lines": False}[args.progress],
+        feedback=args.feedback,
     )
     summary = run_batch(options)
     print(
