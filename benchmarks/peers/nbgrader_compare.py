@@ -189,14 +189,20 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
     subprocess.run(limit_command, env=gd_env, check=True, cwd=Path(__file__).parents[2])
     limit = json.loads(limit_out.read_text(encoding="utf-8"))
     runs, steady = {}, {}
-    for jobs in (None, 1):
-        out = work / f"gdgrade-out{n}-jobs{jobs or 'default'}"
+    has_feedback = (
+        "--feedback"
+        in subprocess.run(["gdgrade", "batch", "--help"], capture_output=True, text=True).stdout
+    )
+    variants: list[tuple[str, list[str]]] = [("default", []), ("1", ["--jobs", "1"])]
+    if has_feedback:
+        variants.append(("default, feedback text", ["--feedback", "text"]))
+    for key, extra in variants:
+        out = work / f"gdgrade-out{n}-{key.replace(', ', '-').replace(' ', '-')}"
         subprocess.run(["rm", "-rf", str(out)], check=True)
         command = ["gdgrade", "batch", str(gd_class), "--out", str(out), "--progress", "lines"]
         command += [w for e in EXERCISES for w in ("--exercise", e)]
-        command += ["--jobs", str(jobs)] if jobs else []
-        runs[jobs or "default"] = run_measured(command, env=gd_env)
-        steady[jobs or "default"] = _steady(out / "gradebook.sqlite")
+        runs[key] = run_measured([*command, *extra], env=gd_env)
+        steady[key] = _steady(out / "gradebook.sqlite")
     subprocess.run(["rm", "-rf", str(cache)], check=True)
     gd = runs["default"]
     return {
@@ -223,6 +229,9 @@ def compare(n: int, seed: int, work: Path) -> dict[str, Any]:
             for k, m in runs.items()
         },
         "ratio_nbgrader_over_gdgrade": round(nb_run.wall_s / gd.wall_s, 2),
+        "ratio_nbgrader_over_fastest_gdgrade": round(
+            nb_run.wall_s / min(m.wall_s for m in runs.values()), 2
+        ),
         "target_20ms_per_notebook_met": 1000 * gd.wall_s / n <= 20,
     }
 
