@@ -1,0 +1,215 @@
+"""Pairs of students whose code for an exercise is too alike to be independent, and the
+clusters they form. Pure: sources in, a `Similarity` out.
+
+Per exercise, each student's unit is fingerprinted; fingerprints that the starter file gives
+everyone, or that many students share (a common idiom, MOSS's `-m`), are dropped; a unit left
+with too few fingerprints is too short to judge. A pair's score is the Jaccard index of the
+two fingerprint sets, found through an inverted index so that only pairs sharing something
+are ever looked at (a class of 300 has 44,850 pairs per exercise).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.abc import Traversable
+from itertools import combinations
+
+from ..contract import BY_NAME, EXERCISE_IDS
+from .fingerprint import Fingerprints, fingerprints, kgram_hashes, normalise
+from .units import Unit, all_functions, units
+
+THRESHOLD = 0.7  # of a pair's whole-homework score; calibrated in docs/similarity.md
+MIN_FINGERPRINTS = 8  # fewer left after dropping starter and idioms: too short to judge
+COMMON_STUDENTS = 10  # a fingerprint shared by more students than this is an idiom...
+COMMON_SHARE = 0.05  # ...or by more than this share of the class, whichever is larger
+
+
+@dataclass(frozen=True)
+class Parameters:
+    threshold: float = THRESHOLD
+    min_fingerprints: int = MIN_FINGERPRINTS
+    common_students: int = COMMON_STUDENTS
+    common_share: float = COMMON_SHARE
+
+
+@dataclass(frozen=True)
+class Match:
+    """Two students' units of one exercise and the fingerprints they share."""
+
+    exercise: str
+    a: str
+    b: str
+    score: float  # Jaccard index of the two units' kept fingerprints, 0..1
+    shared: frozenset[int]
+
+
+@dataclass(frozen=True)
+class PairView:
+    """A flagged pair: the whole-homework score and each exercise they share code in."""
+
+    a: str
+    b: str
+    score: float  # shared kept fingerprints over the union, summed over common exercises
+    matches: tuple[Match, ...]  # exercise by exercise, in contract order
+
+
+@dataclass(frozen=True)
+class Similarity:
+    parameters: Parameters
+    students: int
+    judged: dict[str, int]  # exercise -> units long enough to judge
+    pairs: tuple[PairView, ...]  # score at or above the threshold, best first
+    clusters: tuple[tuple[str, ...], ...]  # 3+ students linked by flagged pairs
+    units: dict[str, dict[str, Unit]] = field(repr=False)  # student -> exercise -> unit
+    prints: dict[str, dict[str, Fingerprints]] = field(repr=False)  # exercise -> student -> fp
+    seconds: float = 0.0
+
+    def by_exercise(self, exercise: str) -> tuple[Match, ...]:
+        """The flagged pairs' matches in one exercise, best first."""
+        found = [m for p in self.pairs for m in p.matches if m.exercise == exercise]
+        return tuple(sorted(found, key=lambda m: (-m.score, m.a, m.b)))
+
+
+def base_hashes(sources: Iterable[str]) -> frozenset[int]:
+    """Every k-gram of every function in code given to everyone (MOSS's base files)."""
+    return frozenset(
+        h for source in sources for unit in all_functions(source)
+        for h in kgram_hashes(normalise(unit))
+    )  # fmt: skip
+
+
+@cache
+def starter_sources(exercise: str) -> tuple[str, ...]:
+    """The exercise's starter file and the starter notebook (its code cells)."""
+    root = resources.files("gdgrade.exercises")
+    py = (root / BY_NAME[exercise].folder / "starter.py").read_text(encoding="utf-8")
+    return (py, _notebook_code(root / "starter.ipynb"))
+
+
+def _notebook_code(path: Traversable) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    return "\n\n".join(
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c.get("cell_type") == "code"
+    )
+
+
+def compare_class(
+    sources: Mapping[str, str],
+    exercises: Iterable[str] = EXERCISE_IDS,
+    parameters: Parameters | None = None,
+    base: Iterable[str] = (),
+) -> Similarity:
+    """Every pair of students, exercise by exercise; `sources` maps student -> source.
+
+    A pair is flagged on the evidence of the whole homework: correct solutions of one short
+    function are often identical, a copied homework is alike in function after function.
+    `base` is more code given to everyone (the lecture's examples), dropped like the starter.
+    """
+    started = time.perf_counter()
+    params = parameters or Parameters()
+    chosen = tuple(exercises)
+    given = base_hashes(base)
+    cut = {s: units(src, chosen) for s, src in sources.items()}
+    judged: dict[str, int] = {}
+    prints: dict[str, dict[str, Fingerprints]] = {}
+    kept: dict[str, dict[str, frozenset[int]]] = {}
+    shared: dict[tuple[str, str], dict[str, set[int]]] = {}
+    for exercise in chosen:
+        prints[exercise] = {s: fingerprints(u[exercise]) for s, u in cut.items() if exercise in u}
+        starter = base_hashes(starter_sources(exercise)) | given
+        kept[exercise] = _kept(prints[exercise], starter, params)
+        judged[exercise] = len(kept[exercise])
+        for pair, common in _shared(kept[exercise]).items():
+            shared.setdefault(pair, {})[exercise] = common
+    pairs = []
+    for (a, b), common in shared.items():
+        score = _score(a, b, common, kept)
+        if score >= params.threshold:
+            matches = tuple(
+                Match(x, a, b, _jaccard(common[x], kept[x][a], kept[x][b]), frozenset(common[x]))
+                for x in chosen
+                if x in common
+            )
+            pairs.append(PairView(a, b, score, matches))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    return Similarity(
+        parameters=params,
+        students=len(sources),
+        judged=judged,
+        pairs=tuple(pairs),
+        clusters=clusters((p.a, p.b) for p in pairs),
+        units=cut,
+        prints=prints,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _kept(
+    prints: Mapping[str, Fingerprints], starter: frozenset[int], params: Parameters
+) -> dict[str, frozenset[int]]:
+    """Each student's fingerprints less the starter's and the idioms; short units left out."""
+    own = {s: fp.hashes - starter for s, fp in prints.items()}
+    counts = Counter(h for hashes in own.values() for h in hashes)
+    limit = max(params.common_students, params.common_share * len(own))
+    kept = {s: frozenset(h for h in hashes if counts[h] <= limit) for s, hashes in own.items()}
+    return {s: hashes for s, hashes in kept.items() if len(hashes) >= params.min_fingerprints}
+
+
+def _shared(kept: Mapping[str, frozenset[int]]) -> dict[tuple[str, str], set[int]]:
+    """The fingerprints each pair shares, for the pairs that share any (inverted index)."""
+    index: dict[int, list[str]] = {}
+    for student in sorted(kept):
+        for h in kept[student]:
+            index.setdefault(h, []).append(student)
+    shared: dict[tuple[str, str], set[int]] = {}
+    for h, students in index.items():
+        for pair in combinations(students, 2):
+            shared.setdefault(pair, set()).add(h)
+    return shared
+
+
+def _score(
+    a: str, b: str, common: Mapping[str, set[int]], kept: Mapping[str, Mapping[str, frozenset[int]]]
+) -> float:
+    """Shared over union, summed over the exercises both students wrote (judgeably)."""
+    inter = union = 0
+    for exercise, by_student in kept.items():
+        if a in by_student and b in by_student:
+            n = len(common.get(exercise, ()))
+            inter += n
+            union += len(by_student[a]) + len(by_student[b]) - n
+    return round(inter / union, 3) if union else 0.0
+
+
+def _jaccard(common: set[int], a: frozenset[int], b: frozenset[int]) -> float:
+    return round(len(common) / len(a | b), 3) if a or b else 0.0
+
+
+def clusters(edges: Iterable[tuple[str, str]], smallest: int = 3) -> tuple[tuple[str, ...], ...]:
+    """Connected groups of `smallest` or more students (union-find over the flagged pairs)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for x in parent:
+        groups.setdefault(root(x), []).append(x)
+    found = [tuple(sorted(g)) for g in groups.values() if len(g) >= smallest]
+    return tuple(sorted(found, key=lambda g: (-len(g), g)))

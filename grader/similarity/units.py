@@ -1,0 +1,136 @@
+"""The unit of comparison: one contract function as a student wrote it, with the helpers it
+calls, cut out of the submission's source (a notebook's code cells joined, as graded).
+
+Parsing only (`ast`), never executing. A source that does not parse as a whole (a typo in one
+function, a broken notebook cell) is salvaged block by block, so one bad function does not
+hide the others.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..contract import EXERCISE_IDS
+
+Defs = dict[str, ast.stmt]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One exercise's code: the function, then each helper it calls, as written."""
+
+    exercise: str
+    source: str  # the pieces joined by blank lines; token lines refer to this text
+
+
+def units(source: str, exercises: Iterable[str] = EXERCISE_IDS) -> dict[str, Unit]:
+    """Each contract function the source defines at top level, with its helpers."""
+    defs = _top_level_defs(source)
+    found: dict[str, Unit] = {}
+    for exercise in exercises:
+        if exercise not in defs:
+            continue
+        pieces = [defs[exercise][1]]
+        pieces += [defs[name][1] for name in _helpers(exercise, defs)]
+        text = "\n\n".join(pieces) + "\n"
+        found[exercise] = Unit(exercise, text)
+    return found
+
+
+def _top_level_defs(source: str) -> dict[str, tuple[ast.stmt, str]]:
+    """name -> (node, its source text) for top-level functions and `name = lambda ...`;
+    a later definition replaces an earlier one, as when the module runs."""
+    found: dict[str, tuple[ast.stmt, str]] = {}
+    for block in _parsable_blocks(source):
+        try:
+            tree = ast.parse(block)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            name = _defined_name(node)
+            if name is not None:
+                segment = ast.get_source_segment(block, node)
+                if segment is not None:
+                    found[name] = (node, _with_decorators(block, node, segment))
+    return found
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return node.name
+    if (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Lambda)
+    ):
+        return node.targets[0].id
+    return None
+
+
+def _with_decorators(block: str, node: ast.stmt, segment: str) -> str:
+    decorators = getattr(node, "decorator_list", [])
+    if not decorators:
+        return segment
+    lines = block.split("\n")
+    first = min(d.lineno for d in decorators) - 1
+    return "\n".join(lines[first : node.lineno - 1]) + "\n" + segment
+
+
+def _parsable_blocks(source: str) -> list[str]:
+    """The whole source when it parses, else its top-level blocks one by one."""
+    try:
+        ast.parse(source)
+        return [source]
+    except (SyntaxError, ValueError):
+        pass
+    blocks: list[list[str]] = []
+    for line in source.split("\n"):
+        starts = line[:1] not in ("", " ", "\t", "#", ")", "]", "}")
+        if starts and not (blocks and blocks[-1] and blocks[-1][-1].startswith("@")):
+            blocks.append([])
+        if blocks:
+            blocks[-1].append(line)
+    return ["\n".join(b) for b in blocks]
+
+
+def _helpers(exercise: str, defs: dict[str, tuple[ast.stmt, str]]) -> list[str]:
+    """Top-level non-contract functions the exercise's function uses, transitively, in the
+    order first reached (a contract function it calls is its own unit)."""
+    order: list[str] = []
+    todo = [exercise]
+    seen = {exercise}
+    while todo:
+        node = defs[todo.pop(0)][0]
+        for name in _names_used(node):
+            if name in defs and name not in seen and name not in EXERCISE_IDS:
+                seen.add(name)
+                order.append(name)
+                todo.append(name)
+    return order
+
+
+def _names_used(node: ast.AST) -> list[str]:
+    """Global names the function reads: not its parameters, not what it assigns itself
+    (a notebook's example cell may define a global `f` beside a parameter `f`)."""
+    local = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+    local |= {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    names: list[str] = []
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Name)
+            and isinstance(sub.ctx, ast.Load)
+            and sub.id not in local
+            and sub.id not in names
+        ):
+            names.append(sub.id)
+    return names
+
+
+def all_functions(source: str) -> list[Unit]:
+    """Every top-level function of a source, each alone: what a base file gives everyone."""
+    return [Unit(name, text + "\n") for name, (_, text) in _top_level_defs(source).items()]
