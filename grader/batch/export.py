@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
@@ -11,6 +12,7 @@ from .lock import Busy, OutputLock
 from .outputs import PARTS, write_all
 from .pipeline import output_options
 from .roster import Roster
+from .similar import SimilarityOptions
 
 
 def export(
@@ -20,6 +22,7 @@ def export(
     attempt: str | None = None,
     canvas_assignment_id: str | None = None,
     lang: str | None = None,
+    similarity: SimilarityOptions | None = None,
 ) -> list[Path]:
     """Write the chosen outputs ("all" for every one) with the last batch's settings."""
     path = out / FILENAME
@@ -36,6 +39,8 @@ def export(
             if canvas_assignment_id is not None:
                 settings["canvas_assignment_id"] = canvas_assignment_id
             options = output_options(settings, roster, lang)
+            if similarity is not None:
+                options = replace(options, similarity=similarity)
             _, written = write_all(out, gradebook, options, chosen)
     except Busy as exc:
         raise UsageError(str(exc)) from None

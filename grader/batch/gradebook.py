@@ -84,6 +84,10 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS results_by_submission ON results(submission_id, settings_key);
 CREATE UNIQUE INDEX IF NOT EXISTS one_current_result ON results(submission_id) WHERE current = 1;
 CREATE INDEX IF NOT EXISTS submissions_by_student ON submissions(student, active);
+CREATE TABLE IF NOT EXISTS sources (
+    sha256 TEXT PRIMARY KEY,
+    code BLOB NOT NULL
+);
 """
 
 GRADED, UNREADABLE, FAULT = "graded", "unreadable", "grader_fault"
@@ -340,6 +344,24 @@ class Gradebook:
     def result_lang(self, result_id: int) -> str:
         row = self.db.execute("SELECT lang FROM results WHERE id = ?", (result_id,)).fetchone()
         return str(row[0])
+
+    def store_sources(self, code: dict[str, str]) -> None:
+        """Keep each submission's Python source (a notebook's code cells), by sha256, so
+        that similarity and history need not find the class folder again."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO sources (sha256, code) VALUES (?, ?)",
+                [(sha, pack(text)) for sha, text in code.items()],
+            )
+
+    def sources(self, digests: Iterable[str]) -> dict[str, str]:
+        """The stored source of each of these sha256 that has one."""
+        found: dict[str, str] = {}
+        for sha in set(digests):
+            row = self.db.execute("SELECT code FROM sources WHERE sha256 = ?", (sha,)).fetchone()
+            if row is not None:
+                found[sha] = unpack(row[0]) or ""
+        return found
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

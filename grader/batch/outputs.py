@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..render import environment
 from .classview import class_view
 from .exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from .gradebook import FAULT, UNREADABLE, Gradebook
+from .similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
 from .standings import PENDING, Entry, Standing, score_text, standings
 
 FEEDBACK_SUFFIX = {"html": ".html", "text": ".txt"}
@@ -32,13 +33,15 @@ class OutputOptions:
     attempt: str
     settings: dict[str, Any]  # shown in class.html
     context: ExportContext
+    similarity: SimilarityOptions = field(default_factory=SimilarityOptions)
 
 
 def load_entries(gradebook: Gradebook) -> list[Entry]:
     return [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
 
 
-PARTS = (*EXPORT_FORMATS, "reports", "class")
+PARTS = (*EXPORT_FORMATS, "reports", "class", "similarity")
+BATCH_PARTS = (*EXPORT_FORMATS, "reports", "class")  # similarity is not on the grading path
 
 
 def write_all(
@@ -56,9 +59,26 @@ def write_all(
     if "reports" in chosen:
         write_student_files(out, gradebook, counted)
         written += [out / "reports", out / "results"]
+    similar = None
+    if "similarity" in chosen:
+        similar = write_similarity(
+            out, gradebook, counted, options.exercises, options.similarity, options.lang,
+            student_names(counted, options),
+        )  # fmt: skip
+        written.append(out / FOLDER)
     if "class" in chosen:
-        written.append(write_class_page(out, counted, entries, options))
+        written.append(write_class_page(out, counted, entries, options, similar))
     return counted, written
+
+
+def student_names(counted: Sequence[Standing], options: OutputOptions) -> dict[str, str]:
+    """student id -> name, from the roster or else the LMS file name."""
+    roster = options.context.roster
+    names = {}
+    for s in counted:
+        person = roster.find(s.student)
+        names[s.student] = (person.name if person else "") or s.name
+    return names
 
 
 def write_student_files(out: Path, gradebook: Gradebook, counted: Sequence[Standing]) -> None:
@@ -108,15 +128,15 @@ def _no_report_text(e: Entry, lang: str) -> str:
 
 
 def write_class_page(
-    out: Path, counted: Sequence[Standing], entries: Sequence[Entry], options: OutputOptions
+    out: Path,
+    counted: Sequence[Standing],
+    entries: Sequence[Entry],
+    options: OutputOptions,
+    similarity: SimilarityPage | None = None,
 ) -> Path:
     settings = {**options.settings, "attempt": options.attempt}
     settings.setdefault("grader_version", __version__)
-    roster = options.context.roster
-    names = {}
-    for s in counted:
-        person = roster.find(s.student)
-        names[s.student] = (person.name if person else "") or s.name
+    names = student_names(counted, options)
     view = class_view(
         counted, entries, options.exercises, options.lang, options.title, settings, names
     )
@@ -125,7 +145,11 @@ def write_class_page(
     def t(*keys: str, **params: Any) -> str:
         return text(lang, *keys, **params)
 
-    page = environment().get_template("class.html.j2").render(view=view, t=t, fmt=score_text)
+    page = (
+        environment()
+        .get_template("class.html.j2")
+        .render(view=view, t=t, fmt=score_text, similarity=similarity)
+    )
     path = out / "class.html"
     write_atomic(path, page)
     return path

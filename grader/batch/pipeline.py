@@ -27,7 +27,7 @@ from .gradebook import (
     SubmissionRow,
 )
 from .lock import Busy, OutputLock
-from .outputs import OutputOptions, write_all
+from .outputs import BATCH_PARTS, OutputOptions, write_all
 from .progress import Progress
 from .roster import Roster
 from .settings import settings_for
@@ -83,6 +83,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
             settings = settings_for(options.assignment, options.limits, options.feedback)
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
+            gradebook.store_sources(read_sources(found))
             run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
             todo, _ = gradebook.pending(ids.values(), settings.key)
             progress = Progress(len(todo), progress_stream, options.progress_bar)
@@ -96,7 +97,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 progress.close()
             described = {**settings.described, **_run_options(options)}
             counted, _ = write_all(
-                options.out, gradebook, output_options(described, options.roster)
+                options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
             )
             faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
             gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
@@ -206,6 +207,20 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
         note=f.note,
         name=f.name,
     )
+
+
+def read_sources(found: Discovery) -> dict[str, str]:
+    """sha256 -> Python source of each readable submission (read as text, never run)."""
+    from ..submission import SubmissionError, load_submission
+
+    code: dict[str, str] = {}
+    for f in found.found:
+        try:
+            submission = load_submission(f.path)
+        except SubmissionError:
+            continue
+        code[submission.sha256] = submission.source
+    return code
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -8,8 +8,9 @@ from pathlib import Path
 from ..errors import EXIT_OK, UsageError
 from ..i18n import LANGUAGES
 from .batch import add_export_options
+from .similarity import add_similarity_options, similarity_options
 
-CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "all")
+CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "similarity", "all")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,6 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="what to rebuild (repeatable; default: all)",
     )
     add_export_options(parser)
+    add_similarity_options(parser)
     parser.add_argument("--lang", choices=LANGUAGES, help="language of class.html")
     parser.set_defaults(run=run)
 
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         attempt=args.attempt,
         canvas_assignment_id=args.canvas_assignment_id,
         lang=args.lang,
+        similarity=similarity_options(args),
     )
     for path in written:
         print(path)
