@@ -131,3 +131,50 @@ def planted_class() -> tuple[dict[str, str], set[frozenset[str]], set[frozenset[
     pairs = {frozenset(("s-loops", "s-copy-loops")), frozenset(("s-notebook", "s-copy-notebook"))}
     pairs |= {frozenset((a, b)) for i, a in enumerate(ring) for b in ring[i + 1 :]}
     return sources, pairs, {frozenset(ring)}
+
+
+def large_class(n: int, seed: int = 0) -> tuple[dict[str, str], set[frozenset[str]]]:
+    """n students whose every function comes from one of the samples' styles, chosen at
+    random and written a little differently by each (operands of + and * swapped, a print
+    added here and there: otherwise every function would be an idiom shared by n/12
+    students, and there would be nothing to tell apart), plus three disguised copies of
+    the first three students. Returns the sources (n + 3 students) and the planted pairs."""
+    from grader.contract import EXERCISE_IDS
+    from grader.similarity.units import units
+
+    rng = random.Random(seed)
+    cut = [units(source_of(name)) for name in INDEPENDENT]
+    sources = {}
+    for i in range(n):
+        pieces = ["import numpy as np"]
+        for exercise in EXERCISE_IDS:
+            styles = [u for u in cut if exercise in u]
+            pieces.append(rng.choice(styles)[exercise].source)
+        sources[f"s{i:04d}"] = disguise(_vary("\n\n".join(pieces), rng), rng.randrange(1 << 30))
+    planted = set()
+    for i in range(3):
+        original = f"s{i:04d}"
+        sources[f"copy{i}"] = disguise(sources[original], rng.randrange(1 << 30))
+        planted.add(frozenset((original, f"copy{i}")))
+    return sources, planted
+
+
+def _vary(source: str, rng: random.Random) -> str:
+    """The same program as another student might write it: some commutative operands
+    swapped and some assignments followed by a print of what was assigned."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        swappable = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult)
+        if swappable and rng.random() < 0.5:
+            node.left, node.right = node.right, node.left
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and not isinstance(node, ast.Module):
+                for i in range(len(block) - 1, -1, -1):
+                    stmt = block[i]
+                    named = isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
+                    if named and rng.random() < 0.3:
+                        shown = ast.Name(stmt.targets[0].id, ast.Load())
+                        call = ast.Call(ast.Name("print", ast.Load()), [shown], [])
+                        block.insert(i + 1, ast.Expr(call))
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"

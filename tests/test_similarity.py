@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from planted_class import disguise, planted_class, source_of
+from planted_class import disguise, large_class, planted_class, source_of
 
 from grader.assignment import Assignment
 from grader.batch.gradebook import FILENAME, Gradebook, SubmissionRow
@@ -98,8 +98,7 @@ def test_clusters_are_groups_of_three_or_more_linked_students():
 
 
 def test_three_hundred_students_are_compared_in_under_thirty_seconds():
-    styles = [source_of(name) for name in ("loops", "vectorised", "lists", "helpers", "minjun")]
-    sources = {f"s{i:03d}": disguise(styles[i % len(styles)], i) for i in range(300)}
+    sources, _ = large_class(297)
     started = time.perf_counter()
     result = compare_class(sources)
     assert time.perf_counter() - started < 30

@@ -56,17 +56,42 @@ def normalise(unit: Unit) -> Tokens:
     """The unit's statements, each printed canonically (`ast.unparse`: no comments, one
     spelling of spacing, quotes and parentheses) and tokenised with identifiers renamed.
     Docstrings and other bare strings are dropped."""
-    try:
-        tree = ast.parse(unit.source)
-    except (SyntaxError, ValueError):
-        return Tokens((), ())
+    statements = [
+        (text, (first + offset, last + offset))
+        for node, offset in unit.nodes
+        for text, (first, last) in _statements([node])
+    ]
+    lexed = _lex_all([text for text, _ in statements if text not in _BRACES])
     texts: list[str] = []
-    lines: list[tuple[int, int]] = []
-    for text, span in _statements(tree.body):
-        for token in _renamed(text):
-            texts.append(token)
-            lines.append(span)
+    lines: list[Span] = []
+    for text, span in statements:
+        tokens = [text] if text in _BRACES else next(lexed)
+        texts += tokens
+        lines += [span] * len(tokens)
     return Tokens(tuple(texts), tuple(lines))
+
+
+_BRACES = ("{", "}")
+
+
+def _lex_all(statements: list[str]) -> Iterator[list[str]]:
+    """Each statement's renamed tokens. One tokenizer pass over all of them, one per line
+    (unparse prints a statement on one line); statement by statement if that fails."""
+    joined = "\n".join(statements) + "\n"
+    if joined.count("\n") == len(statements):
+        rows: list[list[str]] = [[] for _ in statements]
+        tokens = _tokens(joined)
+        if tokens and tokens[-1].type == tokenize.ENDMARKER:
+            for row, token in zip(_rows(tokens), _renamed(tokens), strict=True):
+                rows[row - 1].append(token)
+            yield from rows
+            return
+    for text in statements:
+        yield _renamed(_tokens(text))
+
+
+def _rows(tokens: list[tokenize.TokenInfo]) -> Iterator[int]:
+    return (t.start[0] for t in tokens if t.type not in _SKIPPED)
 
 
 Span = tuple[int, int]
@@ -128,11 +153,11 @@ def _unparse(node: ast.AST) -> str:
         return type(node).__name__
 
 
-def _renamed(text: str) -> list[str]:
-    """Tokens of one canonical statement; identifiers the student chose become V."""
+def _renamed(tokens: list[tokenize.TokenInfo]) -> list[str]:
+    """Tokens of canonical statements; identifiers the student chose become V."""
     out: list[str] = []
     previous = ""
-    for tok in _tokens(text):
+    for tok in tokens:
         if tok.type in _SKIPPED:
             continue
         if tok.type == tokenize.NAME:

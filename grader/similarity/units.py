@@ -23,6 +23,8 @@ class Unit:
 
     exercise: str
     source: str  # the pieces joined by blank lines; token lines refer to this text
+    nodes: tuple[tuple[ast.stmt, int], ...] = ()  # each piece's node, and the number to add
+    # to its line numbers to count in `source` (parsed once, not again for every exercise)
 
 
 def units(source: str, exercises: Iterable[str] = EXERCISE_IDS) -> dict[str, Unit]:
@@ -32,28 +34,35 @@ def units(source: str, exercises: Iterable[str] = EXERCISE_IDS) -> dict[str, Uni
     for exercise in exercises:
         if exercise not in defs:
             continue
-        pieces = [defs[exercise][1]]
-        pieces += [defs[name][1] for name in _helpers(exercise, defs)]
-        text = "\n\n".join(pieces) + "\n"
-        found[exercise] = Unit(exercise, text)
+        names = [exercise, *_helpers(exercise, defs)]
+        nodes, line = [], 1
+        for name in names:
+            node, piece, first = defs[name]
+            nodes.append((node, line - first))
+            line += piece.count("\n") + 2
+        text = "\n\n".join(defs[name][1] for name in names) + "\n"
+        found[exercise] = Unit(exercise, text, tuple(nodes))
     return found
 
 
-def _top_level_defs(source: str) -> dict[str, tuple[ast.stmt, str]]:
-    """name -> (node, its source text) for top-level functions and `name = lambda ...`;
+def _top_level_defs(source: str) -> dict[str, tuple[ast.stmt, str, int]]:
+    """name -> (node, its source text, its first line) for top-level functions and
+    `name = lambda ...`;
     a later definition replaces an earlier one, as when the module runs."""
-    found: dict[str, tuple[ast.stmt, str]] = {}
+    found: dict[str, tuple[ast.stmt, str, int]] = {}
     for block in _parsable_blocks(source):
         try:
             tree = ast.parse(block)
         except (SyntaxError, ValueError):
             continue
+        lines = block.split("\n")
         for node in tree.body:
             name = _defined_name(node)
             if name is not None:
-                segment = ast.get_source_segment(block, node)
-                if segment is not None:
-                    found[name] = (node, _with_decorators(block, node, segment))
+                decorators = getattr(node, "decorator_list", [])
+                first = min([node.lineno, *(d.lineno for d in decorators)])
+                text = "\n".join(lines[first - 1 : node.end_lineno or node.lineno])
+                found[name] = (node, text, first)
     return found
 
 
@@ -68,15 +77,6 @@ def _defined_name(node: ast.stmt) -> str | None:
     ):
         return node.targets[0].id
     return None
-
-
-def _with_decorators(block: str, node: ast.stmt, segment: str) -> str:
-    decorators = getattr(node, "decorator_list", [])
-    if not decorators:
-        return segment
-    lines = block.split("\n")
-    first = min(d.lineno for d in decorators) - 1
-    return "\n".join(lines[first : node.lineno - 1]) + "\n" + segment
 
 
 def _parsable_blocks(source: str) -> list[str]:
@@ -96,7 +96,7 @@ def _parsable_blocks(source: str) -> list[str]:
     return ["\n".join(b) for b in blocks]
 
 
-def _helpers(exercise: str, defs: dict[str, tuple[ast.stmt, str]]) -> list[str]:
+def _helpers(exercise: str, defs: dict[str, tuple[ast.stmt, str, int]]) -> list[str]:
     """Top-level non-contract functions the exercise's function uses, transitively, in the
     order first reached (a contract function it calls is its own unit)."""
     order: list[str] = []
@@ -115,22 +115,22 @@ def _helpers(exercise: str, defs: dict[str, tuple[ast.stmt, str]]) -> list[str]:
 def _names_used(node: ast.AST) -> list[str]:
     """Global names the function reads: not its parameters, not what it assigns itself
     (a notebook's example cell may define a global `f` beside a parameter `f`)."""
-    local = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
-    local |= {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    names: list[str] = []
+    local: set[str] = set()
+    loaded: dict[str, None] = {}  # ordered
     for sub in ast.walk(node):
-        if (
-            isinstance(sub, ast.Name)
-            and isinstance(sub.ctx, ast.Load)
-            and sub.id not in local
-            and sub.id not in names
-        ):
-            names.append(sub.id)
-    return names
+        if isinstance(sub, ast.arg):
+            local.add(sub.arg)
+        elif isinstance(sub, ast.Name):
+            if isinstance(sub.ctx, ast.Load):
+                loaded.setdefault(sub.id)
+            else:
+                local.add(sub.id)
+    return [name for name in loaded if name not in local]
 
 
 def all_functions(source: str) -> list[Unit]:
     """Every top-level function of a source, each alone: what a base file gives everyone."""
-    return [Unit(name, text + "\n") for name, (_, text) in _top_level_defs(source).items()]
+    return [
+        Unit(name, text + "\n", ((node, 1 - first),))
+        for name, (node, text, first) in _top_level_defs(source).items()
+    ]
