@@ -88,6 +88,25 @@ CREATE TABLE IF NOT EXISTS sources (
     sha256 TEXT PRIMARY KEY,
     code BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS submitted (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extensions (
+    student TEXT PRIMARY KEY,
+    due TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS penalties (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    status TEXT NOT NULL,
+    due TEXT NOT NULL,
+    late_s REAL,
+    percent REAL NOT NULL,
+    raw REAL NOT NULL,
+    penalty REAL NOT NULL,
+    computed_at TEXT NOT NULL
+);
 """
 
 GRADED, UNREADABLE, FAULT = "graded", "unreadable", "grader_fault"
@@ -362,6 +381,41 @@ class Gradebook:
             if row is not None:
                 found[sha] = unpack(row[0]) or ""
         return found
+
+    def record_times(self, times: dict[int, tuple[str, str]]) -> None:
+        """submission id -> (ISO time, source). Times found earlier for other submissions,
+        or for these when this run found none, are kept."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO submitted (submission_id, at, source) VALUES (?, ?, ?)",
+                [(sid, at, source) for sid, (at, source) in times.items()],
+            )
+
+    def times(self) -> dict[int, tuple[str, str]]:
+        rows = self.db.execute("SELECT submission_id, at, source FROM submitted").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def set_extensions(self, due: dict[str, str]) -> None:
+        """Replace every extension: student id -> new due date (ISO)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM extensions")
+            db.executemany("INSERT INTO extensions (student, due) VALUES (?, ?)", due.items())
+
+    def extensions(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT student, due FROM extensions").fetchall())
+
+    def record_penalties(self, rows: Iterable[tuple[int, str, str, float | None, float, float,
+                                                   float]]) -> None:  # fmt: skip
+        """(submission id, status, due, seconds late, percent, raw score, penalty points) as
+        the last export computed them: the raw score stays in `results`, apart."""
+        stamp = now()
+        with self.transaction() as db:
+            db.execute("DELETE FROM penalties")
+            db.executemany(
+                "INSERT INTO penalties (submission_id, status, due, late_s, percent, raw, "
+                "penalty, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, stamp) for row in rows],
+            )
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

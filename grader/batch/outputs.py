@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..deadline import Deadline
 from ..i18n import text
 from ..render import environment
 from .classview import class_view
 from .exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from .gradebook import FAULT, UNREADABLE, Gradebook
+from .history import history_links, write_history
+from .late import late_rows, penalty_rows, with_lateness
 from .similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
 from .standings import PENDING, Entry, Standing, score_text, standings
 
@@ -34,14 +37,17 @@ class OutputOptions:
     settings: dict[str, Any]  # shown in class.html
     context: ExportContext
     similarity: SimilarityOptions = field(default_factory=SimilarityOptions)
+    deadline: Deadline | None = None  # the assignment's late policy, if it has one
 
 
-def load_entries(gradebook: Gradebook) -> list[Entry]:
-    return [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
+def load_entries(gradebook: Gradebook, deadline: Deadline | None = None) -> list[Entry]:
+    """Every active submission, with its time and, under a deadline, its lateness."""
+    entries = [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
+    return with_lateness(entries, deadline, gradebook.times(), gradebook.extensions())
 
 
-PARTS = (*EXPORT_FORMATS, "reports", "class", "similarity")
-BATCH_PARTS = (*EXPORT_FORMATS, "reports", "class")  # similarity is not on the grading path
+PARTS = (*EXPORT_FORMATS, "reports", "history", "class", "similarity")
+BATCH_PARTS = (*EXPORT_FORMATS, "reports", "history", "class")  # similarity: on demand
 
 
 def write_all(
@@ -50,7 +56,9 @@ def write_all(
     """Write the chosen outputs; returns the standings and the paths written."""
     for leftover in out.glob(".*.tmp"):  # from a run killed while writing
         leftover.unlink()
-    entries = load_entries(gradebook)
+    entries = load_entries(gradebook, options.deadline)
+    if options.deadline is not None:
+        gradebook.record_penalties(penalty_rows(entries))
     counted = standings(entries, options.attempt)
     chosen = set(parts)
     written = [
@@ -59,6 +67,8 @@ def write_all(
     if "reports" in chosen:
         write_student_files(out, gradebook, counted)
         written += [out / "reports", out / "results"]
+    if "history" in chosen:
+        written += write_history(out, gradebook, counted, entries, options.exercises, options.lang)
     similar = None
     if "similarity" in chosen:
         similar = write_similarity(
@@ -148,7 +158,16 @@ def write_class_page(
     page = (
         environment()
         .get_template("class.html.j2")
-        .render(view=view, t=t, fmt=score_text, similarity=similarity)
+        .render(
+            view=view,
+            t=t,
+            fmt=score_text,
+            similarity=similarity,
+            late=late_rows(counted),
+            deadline=options.deadline,
+            counted=counted,
+            history=history_links(counted),
+        )
     )
     path = out / "class.html"
     write_atomic(path, page)
