@@ -64,9 +64,10 @@ def graded(tmp_path_factory) -> Path:
     (root / "times.csv").write_text(MANIFEST, encoding="utf-8")
     (root / "ext.csv").write_text(EXTENSIONS, encoding="utf-8")
     out = root / "out"
-    code = main(["batch", str(class_dir), "--out", str(out), "--assignment", str(root / "hw.toml"),
-                 "--times", str(root / "times.csv"), "--extensions", str(root / "ext.csv"),
-                 "--jobs", "2", "--feedback", "text", "--progress", "lines", "--lang", "en"])  # fmt: skip
+    options = ["--assignment", str(root / "hw.toml"), "--times", str(root / "times.csv"),
+               "--extensions", str(root / "ext.csv"), "--jobs", "2", "--feedback", "text",
+               "--progress", "lines", "--lang", "en"]  # fmt: skip
+    code = main(["batch", str(class_dir), "--out", str(out), *options])
     assert code == 0
     return out
 
@@ -90,7 +91,7 @@ def test_canvas_and_gradescope_uploads_carry_the_final_score(graded):
     assert totals["capped"] == "7" and totals["afterlast"] == "0"
     with open(graded / "grades_canvas.csv", encoding="utf-8-sig", newline="") as handle:
         canvas = list(csv.reader(handle))
-    assert ["7"] == [r[-1] for r in canvas if r[2] == "capped"]
+    assert [r[-1] for r in canvas if r[2] == "capped"] == ["7"]
 
 
 def test_class_page_shows_who_was_late_and_by_how_much(graded):

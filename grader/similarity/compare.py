@@ -2,15 +2,19 @@
 clusters they form. Pure: sources in, a `Similarity` out.
 
 Per exercise, each student's unit is fingerprinted; fingerprints that the starter file gives
-everyone, or that many students share (a common idiom, MOSS's `-m`), are dropped; a unit left
-with too few fingerprints is too short to judge. A pair's score is the Jaccard index of the
-two fingerprint sets, found through an inverted index so that only pairs sharing something
-are ever looked at (a class of 300 has 44,850 pairs per exercise).
+everyone, or that a large part of the class shares (an idiom, MOSS's `-m`), are dropped; a
+unit left with too few fingerprints is too short to judge. The others are weighted by how
+rare they are in the class (log((n + 1) / students having it)): sharing what a third of the
+class wrote is weak evidence, sharing what nobody else wrote is strong. A pair's score is
+the weighted Jaccard index of their fingerprints over the whole homework, found through an
+inverted index so that only pairs sharing something are ever looked at (a class of 300 has
+44,850 pairs per exercise).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -27,7 +31,7 @@ from .units import Unit, all_functions, units
 THRESHOLD = 0.7  # of a pair's whole-homework score; calibrated in docs/similarity.md
 MIN_FINGERPRINTS = 8  # fewer left after dropping starter and idioms: too short to judge
 COMMON_STUDENTS = 10  # a fingerprint shared by more students than this is an idiom...
-COMMON_SHARE = 0.05  # ...or by more than this share of the class, whichever is larger
+COMMON_SHARE = 0.25  # ...or by more than this share of the class, whichever is larger
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Match:
     exercise: str
     a: str
     b: str
-    score: float  # Jaccard index of the two units' kept fingerprints, 0..1
+    score: float  # weighted Jaccard index of the two units' kept fingerprints, 0..1
     shared: frozenset[int]
 
 
@@ -55,7 +59,7 @@ class PairView:
 
     a: str
     b: str
-    score: float  # shared kept fingerprints over the union, summed over common exercises
+    score: float  # weight shared over weight of the union, summed over common exercises
     matches: tuple[Match, ...]  # exercise by exercise, in contract order
 
 
@@ -121,23 +125,25 @@ def compare_class(
     judged: dict[str, int] = {}
     prints: dict[str, dict[str, Fingerprints]] = {}
     kept: dict[str, dict[str, frozenset[int]]] = {}
+    weights: dict[str, dict[int, float]] = {}
     shared: dict[tuple[str, str], dict[str, set[int]]] = {}
     for exercise in chosen:
         prints[exercise] = {s: fingerprints(u[exercise]) for s, u in cut.items() if exercise in u}
         starter = base_hashes(starter_sources(exercise)) | given
-        kept[exercise] = _kept(prints[exercise], starter, params)
+        kept[exercise], weights[exercise] = _kept(prints[exercise], starter, params)
         judged[exercise] = len(kept[exercise])
         for pair, common in _shared(kept[exercise]).items():
             shared.setdefault(pair, {})[exercise] = common
     pairs = []
     for (a, b), common in shared.items():
-        score = _score(a, b, common, kept)
+        score = _score(a, b, common, kept, weights)
         if score >= params.threshold:
             matches = tuple(
-                Match(x, a, b, _jaccard(common[x], kept[x][a], kept[x][b]), frozenset(common[x]))
+                Match(x, a, b, _ratio(*_weigh(common[x], kept[x][a], kept[x][b], weights[x])),
+                      frozenset(common[x]))
                 for x in chosen
                 if x in common
-            )
+            )  # fmt: skip
             pairs.append(PairView(a, b, score, matches))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return Similarity(
@@ -154,13 +160,16 @@ def compare_class(
 
 def _kept(
     prints: Mapping[str, Fingerprints], starter: frozenset[int], params: Parameters
-) -> dict[str, frozenset[int]]:
-    """Each student's fingerprints less the starter's and the idioms; short units left out."""
+) -> tuple[dict[str, frozenset[int]], dict[int, float]]:
+    """Each student's fingerprints less the starter's and the idioms (short units left out),
+    and each fingerprint's weight: the rarer in the class, the heavier."""
     own = {s: fp.hashes - starter for s, fp in prints.items()}
     counts = Counter(h for hashes in own.values() for h in hashes)
     limit = max(params.common_students, params.common_share * len(own))
     kept = {s: frozenset(h for h in hashes if counts[h] <= limit) for s, hashes in own.items()}
-    return {s: hashes for s, hashes in kept.items() if len(hashes) >= params.min_fingerprints}
+    kept = {s: hashes for s, hashes in kept.items() if len(hashes) >= params.min_fingerprints}
+    weights = {h: math.log((len(own) + 1) / n) for h, n in counts.items() if n <= limit}
+    return kept, weights
 
 
 def _shared(kept: Mapping[str, frozenset[int]]) -> dict[tuple[str, str], set[int]]:
@@ -177,20 +186,33 @@ def _shared(kept: Mapping[str, frozenset[int]]) -> dict[tuple[str, str], set[int
 
 
 def _score(
-    a: str, b: str, common: Mapping[str, set[int]], kept: Mapping[str, Mapping[str, frozenset[int]]]
+    a: str,
+    b: str,
+    common: Mapping[str, set[int]],
+    kept: Mapping[str, Mapping[str, frozenset[int]]],
+    weights: Mapping[str, Mapping[int, float]],
 ) -> float:
-    """Shared over union, summed over the exercises both students wrote (judgeably)."""
-    inter = union = 0
+    """Weight shared over weight of the union, summed over the exercises both students
+    wrote (long enough to judge)."""
+    inter = union = 0.0
     for exercise, by_student in kept.items():
         if a in by_student and b in by_student:
-            n = len(common.get(exercise, ()))
-            inter += n
-            union += len(by_student[a]) + len(by_student[b]) - n
-    return round(inter / union, 3) if union else 0.0
+            i, u = _weigh(common.get(exercise, set()), by_student[a], by_student[b],
+                          weights[exercise])  # fmt: skip
+            inter += i
+            union += u
+    return _ratio(inter, union)
 
 
-def _jaccard(common: set[int], a: frozenset[int], b: frozenset[int]) -> float:
-    return round(len(common) / len(a | b), 3) if a or b else 0.0
+def _weigh(
+    common: set[int], a: frozenset[int], b: frozenset[int], weights: Mapping[int, float]
+) -> tuple[float, float]:
+    shared = sum(weights[h] for h in common)
+    return shared, sum(weights[h] for h in a) + sum(weights[h] for h in b) - shared
+
+
+def _ratio(part: float, whole: float) -> float:
+    return round(part / whole, 3) if whole > 0 else 0.0
 
 
 def clusters(edges: Iterable[tuple[str, str]], smallest: int = 3) -> tuple[tuple[str, ...], ...]:
