@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
-from itertools import combinations
+from itertools import combinations, repeat
+from multiprocessing import get_context
 
 from ..contract import BY_NAME, EXERCISE_IDS
 from .fingerprint import Fingerprints, fingerprints, kgram_hashes, normalise
@@ -30,6 +33,8 @@ from .units import Unit, all_functions, units
 
 THRESHOLD = 0.7  # of a pair's whole-homework score; calibrated in docs/similarity.md
 MIN_FINGERPRINTS = 8  # fewer left after dropping starter and idioms: too short to judge
+MIN_FUNCTIONS = 2  # a pair must be alike in at least this many functions...
+ALIKE = 0.5  # ...each scoring at least this (one shared function is weak evidence)
 COMMON_STUDENTS = 10  # a fingerprint shared by more students than this is an idiom...
 COMMON_SHARE = 0.25  # ...or by more than this share of the class, whichever is larger
 
@@ -38,6 +43,8 @@ COMMON_SHARE = 0.25  # ...or by more than this share of the class, whichever is 
 class Parameters:
     threshold: float = THRESHOLD
     min_fingerprints: int = MIN_FINGERPRINTS
+    min_functions: int = MIN_FUNCTIONS
+    alike: float = ALIKE
     common_students: int = COMMON_STUDENTS
     common_share: float = COMMON_SHARE
 
@@ -70,9 +77,13 @@ class Similarity:
     judged: dict[str, int]  # exercise -> units long enough to judge
     pairs: tuple[PairView, ...]  # score at or above the threshold, best first
     clusters: tuple[tuple[str, ...], ...]  # 3+ students linked by flagged pairs
-    units: dict[str, dict[str, Unit]] = field(repr=False)  # student -> exercise -> unit
-    prints: dict[str, dict[str, Fingerprints]] = field(repr=False)  # exercise -> student -> fp
+    sources: Mapping[str, str] = field(repr=False)  # student -> source, for `detail`
     seconds: float = 0.0
+
+    def detail(self, student: str, exercise: str) -> tuple[Unit, Fingerprints]:
+        """One student's unit and fingerprints, recomputed (only flagged pairs need them)."""
+        unit = units(self.sources[student], (exercise,))[exercise]
+        return unit, fingerprints(unit)
 
     def by_exercise(self, exercise: str) -> tuple[Match, ...]:
         """The flagged pairs' matches in one exercise, best first."""
@@ -110,40 +121,43 @@ def compare_class(
     exercises: Iterable[str] = EXERCISE_IDS,
     parameters: Parameters | None = None,
     base: Iterable[str] = (),
+    jobs: int | None = None,
 ) -> Similarity:
     """Every pair of students, exercise by exercise; `sources` maps student -> source.
 
     A pair is flagged on the evidence of the whole homework: correct solutions of one short
     function are often identical, a copied homework is alike in function after function.
     `base` is more code given to everyone (the lecture's examples), dropped like the starter.
+    `jobs` processes fingerprint the submissions (default: up to two).
     """
     started = time.perf_counter()
     params = parameters or Parameters()
     chosen = tuple(exercises)
     given = base_hashes(base)
-    cut = {s: units(src, chosen) for s, src in sources.items()}
+    hashes = _all_hashes(sources, chosen, jobs)
     judged: dict[str, int] = {}
-    prints: dict[str, dict[str, Fingerprints]] = {}
     kept: dict[str, dict[str, frozenset[int]]] = {}
     weights: dict[str, dict[int, float]] = {}
     shared: dict[tuple[str, str], dict[str, set[int]]] = {}
     for exercise in chosen:
-        prints[exercise] = {s: fingerprints(u[exercise]) for s, u in cut.items() if exercise in u}
+        mine = {s: h[exercise] for s, h in hashes.items() if exercise in h}
         starter = base_hashes(starter_sources(exercise)) | given
-        kept[exercise], weights[exercise] = _kept(prints[exercise], starter, params)
+        kept[exercise], weights[exercise] = _kept(mine, starter, params)
         judged[exercise] = len(kept[exercise])
         for pair, common in _shared(kept[exercise]).items():
             shared.setdefault(pair, {})[exercise] = common
     pairs = []
     for (a, b), common in shared.items():
         score = _score(a, b, common, kept, weights)
-        if score >= params.threshold:
-            matches = tuple(
-                Match(x, a, b, _ratio(*_weigh(common[x], kept[x][a], kept[x][b], weights[x])),
-                      frozenset(common[x]))
-                for x in chosen
-                if x in common
-            )  # fmt: skip
+        if score < params.threshold:
+            continue
+        matches = tuple(
+            Match(x, a, b, _ratio(*_weigh(common[x], kept[x][a], kept[x][b], weights[x])),
+                  frozenset(common[x]))
+            for x in chosen
+            if x in common
+        )  # fmt: skip
+        if sum(1 for m in matches if m.score >= params.alike) >= params.min_functions:
             pairs.append(PairView(a, b, score, matches))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return Similarity(
@@ -152,18 +166,41 @@ def compare_class(
         judged=judged,
         pairs=tuple(pairs),
         clusters=clusters((p.a, p.b) for p in pairs),
-        units=cut,
-        prints=prints,
+        sources=sources,
         seconds=time.perf_counter() - started,
     )
 
 
+PARALLEL_FROM = 60  # students; below this, starting processes costs more than it saves
+
+
+def _all_hashes(
+    sources: Mapping[str, str], exercises: tuple[str, ...], jobs: int | None
+) -> dict[str, dict[str, frozenset[int]]]:
+    """student -> exercise -> fingerprint hashes; in `jobs` processes for a large class."""
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    students = list(sources)
+    if jobs < 2 or len(students) < PARALLEL_FROM:
+        return {s: student_hashes(sources[s], exercises) for s in students}
+    chunk = max(1, len(students) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        found = pool.map(
+            student_hashes, [sources[s] for s in students], repeat(exercises), chunksize=chunk
+        )
+        return dict(zip(students, found, strict=True))
+
+
+def student_hashes(source: str, exercises: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    """One submission's winnowed fingerprints, exercise by exercise (parsing only)."""
+    return {x: fingerprints(u).hashes for x, u in units(source, exercises).items()}
+
+
 def _kept(
-    prints: Mapping[str, Fingerprints], starter: frozenset[int], params: Parameters
+    hashes: Mapping[str, frozenset[int]], starter: frozenset[int], params: Parameters
 ) -> tuple[dict[str, frozenset[int]], dict[int, float]]:
     """Each student's fingerprints less the starter's and the idioms (short units left out),
     and each fingerprint's weight: the rarer in the class, the heavier."""
-    own = {s: fp.hashes - starter for s, fp in prints.items()}
+    own = {s: h - starter for s, h in hashes.items()}
     counts = Counter(h for hashes in own.values() for h in hashes)
     limit = max(params.common_students, params.common_share * len(own))
     kept = {s: frozenset(h for h in hashes if counts[h] <= limit) for s, hashes in own.items()}

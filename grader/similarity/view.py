@@ -30,15 +30,15 @@ def side_by_side(similarity: Similarity, pair: PairView) -> tuple[SideBySide, ..
 
 
 def _exercise(similarity: Similarity, pair: PairView, match: Match) -> SideBySide:
-    prints = similarity.prints[match.exercise]
-    left, right = prints[pair.a], prints[pair.b]
+    left_unit, left = similarity.detail(pair.a, match.exercise)
+    right_unit, right = similarity.detail(pair.b, match.exercise)
     regions = _regions(left, match.shared)
     return SideBySide(
         exercise=match.exercise,
         score=match.score,
         regions=len(set(regions.values())),
-        left=_lines(similarity.units[pair.a][match.exercise].source, left, regions),
-        right=_lines(similarity.units[pair.b][match.exercise].source, right, regions),
+        left=_lines(left_unit.source, left, regions),
+        right=_lines(right_unit.source, right, regions),
     )
 
 
