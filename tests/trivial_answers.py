@@ -25,7 +25,7 @@ _LENGTHS = ("max_iter", "n_iter", "n_epochs")
 
 # The one way of telling inputs apart, used both to build the table and, inside the
 # submission, to look it up: every numeric argument, in order, rounded.
-KEY_SOURCE = '''
+KEY_SOURCE = """
 def _key(args):
     out = []
     for a in args:
@@ -35,7 +35,7 @@ def _key(args):
             continue  # a test function or a generator
         out.extend(round(float(v), 10) for v in values)
     return repr(out)
-'''
+"""
 
 _HELPERS = '''
 import json
@@ -84,8 +84,7 @@ def _parts(sig: Signature) -> list[tuple[str, bool]]:
     if not sig.returns:
         return [(start, sig.path_part == "result")]
     return [
-        (name if name in sig.params else start, name in ("path", "paths"))
-        for name in sig.returns
+        (name if name in sig.params else start, name in ("path", "paths")) for name in sig.returns
     ]
 
 
