@@ -112,7 +112,9 @@ class SubmissionDriver:
     def _spawn_and_load(self) -> tuple[dict[str, Any] | None, bool]:
         """Start a process and load the submission. After a crash or a hang: (None, True)
         if another attempt, skipping the unit that was running, makes sense."""
-        process = SubmissionProcess(self.zygote, self.limits, self.workdir, self.output)
+        process = SubmissionProcess(
+            self.zygote, self.limits, self.workdir, self.output, len(self.submission.line_map)
+        )
         load_deadline = time.monotonic() + self.limits.load_wall_s + DEFINITIONS_S + SLACK_S
         deadline = min(load_deadline, self.deadline)
         try:
