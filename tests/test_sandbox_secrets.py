@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import secrets
 import shutil
 import stat
@@ -29,7 +30,7 @@ import pytest
 
 from grader.batch.gradebook import FILENAME
 from grader.batch.pipeline import check_paths
-from grader.sandbox import zygote_client
+from grader.sandbox import landlock, zygote_client
 from grader.sandbox.zygote_client import _warn_if_exposed, file_confinement
 
 REPO = Path(__file__).resolve().parents[1]
@@ -191,3 +192,93 @@ def test_an_earlier_batchs_open_output_folder_is_closed_but_no_other_folder(
         check_paths(tmp_path / "class", out)
     assert stat.S_IMODE(earlier.stat().st_mode) == 0o700
     assert stat.S_IMODE(other.stat().st_mode) == 0o755  # /tmp or a home: not ours to close
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the container case: root without namespaces")
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the seccomp filter is x86_64 only")
+def test_root_that_may_not_create_namespaces_falls_back_and_still_hides_the_reference(
+    tmp_path: Path,
+) -> None:
+    """As in Docker's default profile, a seccomp filter refuses new namespaces (this
+    project's own filter does). The sandbox must fall back to the no-namespace mode
+    instead of failing every submission, and still keep the reference out of reach."""
+    probe = tmp_path / "probe.py"
+    target = REPO / "reference" / "derivatives.py"
+    probe.write_text(
+        "def gradient_step(x, grad, learning_rate):\n"
+        f"    try:\n        open({str(target)!r}).read()\n        return 'read'\n"
+        "    except OSError as exc:\n        return type(exc).__name__\n"
+    )
+    program = textwrap.dedent(
+        f"""
+        import json, numpy as np
+        from pathlib import Path
+        from grader.sandbox import Sandbox, isolation, seccomp
+        from grader.submission import load_submission
+        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+        seccomp.install()
+        with Sandbox() as sandbox:
+            run = sandbox.run(load_submission(Path({str(probe)!r})),
+                              {{"gradient_step": [(np.ones(2), np.ones(2), 0.1)]}})
+            value = run.outcomes["gradient_step"][0].value
+            files = getattr(sandbox, "file_confinement", "?")
+            print(json.dumps([sandbox.mode, files, value]))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GDGRADE_ISOLATION"}
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == ["none", "landlock", "PermissionError"]
+
+
+@pytest.mark.skipif(landlock.abi_version() == 0, reason="no Landlock in this kernel")
+def test_an_installed_grader_in_site_packages_stays_closed_beside_open_packages(
+    tmp_path: Path,
+) -> None:
+    """pip installs gdgrade world-readable next to numpy; Landlock grants whole trees,
+    so site-packages is opened entry by entry around the grader's directories."""
+    site = tmp_path / "site-packages"
+    (site / "numpy_like").mkdir(parents=True)
+    (site / "numpy_like" / "core.py").write_text("open")
+    (site / "top.py").write_text("open")
+    (site / "reference").mkdir()
+    (site / "reference" / "registry.py").write_text("SOLUTION")
+    (site / "sneaky").symlink_to(site / "reference")
+    rules = landlock.readable_rules([str(site)], [str(site / "reference")])
+    program = textwrap.dedent(
+        f"""
+        import json, os
+        from grader.sandbox import isolation, landlock
+        ruleset = landlock.Ruleset(landlock.abi_version())
+        for path, access in {[(r.path, r.access) for r in rules]!r}:
+            ruleset.allow(landlock.Rule(path, access))
+        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+        ruleset.enforce()
+        found = {{}}
+        for name in ("numpy_like/core.py", "top.py", "reference/registry.py",
+                     "sneaky/registry.py", "reference"):
+            path = os.path.join({str(site)!r}, name)
+            try:
+                found[name] = os.listdir(path) if os.path.isdir(path) else open(path).read()
+            except OSError as exc:
+                found[name] = type(exc).__name__
+        found["listing"] = sorted(os.listdir({str(site)!r}))
+        print(json.dumps(found))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "numpy_like/core.py": "open",
+        "top.py": "open",
+        "reference/registry.py": "PermissionError",
+        "sneaky/registry.py": "PermissionError",
+        # names can be listed (the import system needs site-packages' listing, and
+        # Landlock grants listing to a whole tree), contents cannot be read
+        "reference": ["registry.py"],
+        "listing": ["numpy_like", "reference", "sneaky", "top.py"],
+    }
