@@ -30,7 +30,7 @@ import pytest
 
 from grader.batch.gradebook import FILENAME
 from grader.batch.pipeline import check_paths
-from grader.sandbox import landlock, zygote_client
+from grader.sandbox import Sandbox, landlock, zygote_client
 from grader.sandbox.zygote_client import _warn_if_exposed, file_confinement
 
 REPO = Path(__file__).resolve().parents[1]
@@ -282,3 +282,15 @@ def test_an_installed_grader_in_site_packages_stays_closed_beside_open_packages(
         "reference": ["registry.py"],
         "listing": ["numpy_like", "reference", "sneaky", "top.py"],
     }
+
+
+def test_the_seed_never_reaches_the_zygote(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every submission process is forked from the zygote: what it was never given, no
+    student can find in its environment, command line or memory."""
+    seed = str(secrets.randbelow(9 * 10**11) + 10**11)
+    monkeypatch.setenv("GDGRADE_SEED", seed)
+    with Sandbox() as sandbox:
+        pid = sandbox.zygote_pid
+        for leaf in ("environ", "cmdline"):
+            assert seed.encode() not in Path(f"/proc/{pid}/{leaf}").read_bytes()
+        assert "GDGRADE_SEED" not in Path(f"/proc/{pid}/environ").read_text()
