@@ -18,6 +18,7 @@ from .contract import EXERCISE_IDS
 from .deadline import Deadline, DeadlineError, parse_deadline
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
+from .score import PUBLIC_SHARE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +43,7 @@ class Assignment:
     lang: str = DEFAULT_LANG
     title: str = ""
     deadline: Deadline | None = None  # [deadline]: due date, grace, late penalties
+    public_share: float = PUBLIC_SHARE  # most of an exercise's points its public cases carry
 
     def points_for(self, exercise: str) -> float:
         return float(self.points.get(exercise, load_exercise(exercise).points))
@@ -98,6 +100,9 @@ def _from_file(path: Path) -> Assignment:
     lang = data.get("lang", DEFAULT_LANG)
     if lang not in LANGUAGES:
         raise AssignmentError(f"{path}: lang must be one of {', '.join(LANGUAGES)}")
+    share = data.get("public_share", PUBLIC_SHARE)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise AssignmentError(f"{path}: public_share must be a number from 0 to 1")
     assignment = Assignment(
         points=dict(points),
         seed=parse_seed(data.get("seed", DEFAULT_SEED), f"{path}: seed"),
@@ -106,6 +111,7 @@ def _from_file(path: Path) -> Assignment:
         lang=lang,
         title=str(data.get("title", "")),
         deadline=_deadline(data, path),
+        public_share=float(share),
     )
     try:
         return assignment.only(tuple(chosen))
