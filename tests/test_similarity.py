@@ -117,3 +117,15 @@ def test_a_threshold_outside_zero_to_one_is_refused(tmp_path, capsys, threshold)
     make_out(tmp_path, {"a": "x = 1\n"})
     assert main(["similarity", str(tmp_path), "--threshold", threshold]) == 2
     assert "--threshold" in capsys.readouterr().err
+
+
+def test_code_built_to_exhaust_the_parser_is_skipped_and_the_class_still_compared():
+    header = "def sgd(X, y, w0, learning_rate, n_epochs, rng):\n"
+    hostile = {
+        "sum": header + "    x = " + "+".join(["1"] * 50_000) + "\n    return x\n",
+        "nested": header + "    x = " + "-(" * 150 + "1" + ")" * 150 + "\n",
+        "nul": "\x00def sgd(:\n",
+    }
+    original = source_of("loops")
+    result = compare_class({**hostile, "a": original, "b": disguise(original, 5)})
+    assert [(p.a, p.b) for p in result.pairs] == [("a", "b")]

@@ -51,9 +51,8 @@ def _top_level_defs(source: str) -> dict[str, tuple[ast.stmt, str, int]]:
     a later definition replaces an earlier one, as when the module runs."""
     found: dict[str, tuple[ast.stmt, str, int]] = {}
     for block in _parsable_blocks(source):
-        try:
-            tree = ast.parse(block)
-        except (SyntaxError, ValueError):
+        tree = parse(block)
+        if tree is None:
             continue
         lines = block.split("\n")
         for node in tree.body:
@@ -64,6 +63,15 @@ def _top_level_defs(source: str) -> dict[str, tuple[ast.stmt, str, int]]:
                 text = "\n".join(lines[first - 1 : node.end_lineno or node.lineno])
                 found[name] = (node, text, first)
     return found
+
+
+def parse(text: str) -> ast.Module | None:
+    """The syntax tree, or None for text that Python cannot parse, including text built to
+    exhaust the parser (a 50,000-term sum, NUL bytes)."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _defined_name(node: ast.stmt) -> str | None:
@@ -81,11 +89,8 @@ def _defined_name(node: ast.stmt) -> str | None:
 
 def _parsable_blocks(source: str) -> list[str]:
     """The whole source when it parses, else its top-level blocks one by one."""
-    try:
-        ast.parse(source)
+    if parse(source) is not None:
         return [source]
-    except (SyntaxError, ValueError):
-        pass
     blocks: list[list[str]] = []
     for line in source.split("\n"):
         starts = line[:1] not in ("", " ", "\t", "#", ")", "]", "}")
