@@ -15,6 +15,7 @@ from typing import Any
 
 from .cases import DEFAULT_SEED
 from .contract import EXERCISE_IDS
+from .deadline import Deadline, DeadlineError, parse_deadline
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
 from .score import PUBLIC_SHARE
@@ -41,6 +42,7 @@ class Assignment:
     reveal_hidden: bool = False  # show hidden inputs/expected values in reports
     lang: str = DEFAULT_LANG
     title: str = ""
+    deadline: Deadline | None = None  # [deadline]: due date, grace, late penalties
     public_share: float = PUBLIC_SHARE  # most of an exercise's points its public cases carry
 
     def points_for(self, exercise: str) -> float:
@@ -73,6 +75,15 @@ def parse_seed(raw: Any, where: str = "--seed") -> int:
         raise AssignmentError(f"{where}: {raw!r} is not an integer seed") from None
 
 
+def _deadline(data: dict[str, Any], path: Path) -> Deadline | None:
+    if "deadline" not in data:
+        return None
+    try:
+        return parse_deadline(data["deadline"], str(path))
+    except DeadlineError as exc:
+        raise AssignmentError(str(exc)) from None
+
+
 def _from_file(path: Path) -> Assignment:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -99,6 +110,7 @@ def _from_file(path: Path) -> Assignment:
         reveal_hidden=bool(data.get("reveal_hidden", False)),
         lang=lang,
         title=str(data.get("title", "")),
+        deadline=_deadline(data, path),
         public_share=float(share),
     )
     try:

@@ -9,10 +9,12 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timezone
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..assignment import Assignment
+from ..deadline import Deadline
 from ..errors import UsageError
 from ..sandbox import Limits
 from .discover import Discovery, Found, attempts, discover
@@ -27,11 +29,12 @@ from .gradebook import (
     SubmissionRow,
 )
 from .lock import Busy, OutputLock
-from .outputs import OutputOptions, private_umask, write_all
+from .outputs import BATCH_PARTS, OutputOptions, private_umask, write_all
 from .progress import Progress
 from .roster import Roster
 from .settings import settings_for
 from .standings import Standing
+from .timing import TimingError, load_extensions, load_manifest, submission_times
 from .worker import Task, WorkerConfig
 
 
@@ -47,6 +50,9 @@ class BatchOptions:
     canvas_assignment_id: str = ""
     progress_bar: bool | None = None  # None: a bar on a terminal, plain lines otherwise
     feedback: str = "html"  # each student's report: "html" (with pictures) or "text"
+    times: Path | None = None  # a timestamp manifest (CSV)
+    times_from_mtime: bool = False  # date files without another time by their mtime
+    extensions: Path | None = None  # per-student due dates (CSV)
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
             settings = settings_for(options.assignment, options.limits, options.feedback)
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
+            gradebook.store_sources(read_sources(found))
+            record_timing(gradebook, found, ids, options)
             run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
             todo, _ = gradebook.pending(ids.values(), settings.key)
             progress = Progress(len(todo), progress_stream, options.progress_bar)
@@ -107,7 +115,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 progress.close()
             described = {**settings.described, **_run_options(options)}
             counted, _ = write_all(
-                options.out, gradebook, output_options(described, options.roster)
+                options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
             )
             faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
             gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
@@ -168,11 +176,44 @@ def _prepare_case_sets(assignment: Assignment) -> None:
 
 
 def _run_options(options: BatchOptions) -> dict[str, Any]:
+    deadline = options.assignment.deadline
     return {
         "attempt": options.attempt,
         "title": options.assignment.title,
         "canvas_assignment_id": options.canvas_assignment_id,
+        "deadline": deadline.to_json() if deadline else None,
     }
+
+
+def record_timing(
+    gradebook: Gradebook,
+    found: Discovery,
+    ids: dict[tuple[str, str, str], int],
+    options: BatchOptions,
+) -> None:
+    """Store when each submission was handed in and, if given, the extensions."""
+    deadline = options.assignment.deadline
+    zone = deadline.zone if deadline else timezone.utc
+    try:
+        stamps = load_manifest(options.times, zone) if options.times else []
+        times = submission_times(found.found, stamps, zone, options.times_from_mtime)
+        if options.extensions is not None:
+            due = load_extensions(options.extensions, zone)
+            gradebook.set_extensions({s: d.isoformat() for s, d in due.items()})
+    except TimingError as exc:
+        raise UsageError(str(exc)) from None
+    by_path = {(student, path): sid for (student, path, _), sid in ids.items()}
+    gradebook.record_times(
+        {
+            by_path[(f.student, f.path.relative_to(options.directory).as_posix())]: (
+                at.isoformat(),
+                source,
+            )
+            for f in found.found
+            if f.path in times
+            for at, source in [times[f.path]]
+        }
+    )
 
 
 def output_options(
@@ -187,7 +228,9 @@ def output_options(
         canvas_assignment_id=settings.get("canvas_assignment_id", ""),
         roster=roster,
     )
+    deadline = settings.get("deadline")
     return OutputOptions(
+        deadline=Deadline.from_json(deadline) if deadline else None,
         exercises=exercises,
         lang=lang or settings["lang"],
         title=settings.get("title", ""),
@@ -217,6 +260,20 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
         note=f.note,
         name=f.name,
     )
+
+
+def read_sources(found: Discovery) -> dict[str, str]:
+    """sha256 -> Python source of each readable submission (read as text, never run)."""
+    from ..submission import SubmissionError, load_submission
+
+    code: dict[str, str] = {}
+    for f in found.found:
+        try:
+            submission = load_submission(f.path)
+        except SubmissionError:
+            continue
+        code[submission.sha256] = submission.source
+    return code
 
 
 def file_digest(path: Path) -> tuple[str, int]:

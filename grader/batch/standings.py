@@ -11,7 +11,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from ..deadline import Lateness
 
 ATTEMPT_RULES = ("latest", "best", "first")
 PENDING = "pending"  # a discovered submission without a result yet (interrupted batch)
@@ -37,10 +40,22 @@ class Entry:
     feedback_format: str | None
     error: str
     result_id: int | None = None
+    submitted_at: datetime | None = None  # when it was handed in, where known
+    time_source: str = ""  # manifest | lms | mtime
+    lateness: Lateness | None = None  # set when the assignment has a deadline
 
     @property
     def exercise_scores(self) -> Mapping[str, Mapping[str, Any]]:
         return self.summary.get("exercises", {})
+
+    @property
+    def penalty(self) -> float:
+        """Points the late policy takes off the raw score (`score`)."""
+        return self.lateness.penalty(self.score) if self.lateness else 0.0
+
+    @property
+    def final(self) -> float:
+        return round(self.score - self.penalty, 2)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Entry:
@@ -87,7 +102,7 @@ def counted(entries: list[Entry], rule: str) -> Entry:
     if rule == "first":
         return by_attempt[0]
     if rule == "best":
-        return max(reversed(by_attempt), key=lambda e: e.score)  # ties: the latest
+        return max(reversed(by_attempt), key=lambda e: e.final)  # ties: the latest
     return by_attempt[-1]
 
 

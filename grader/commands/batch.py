@@ -28,6 +28,14 @@ def add_export_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_extensions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extensions",
+        metavar="CSV",
+        help="per-student due dates: student id, new due date (replaces earlier ones)",
+    )
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("batch", help="grade every submission in a directory")
     parser.add_argument("directory", metavar="DIR", help="one submission per student")
@@ -56,6 +64,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         default="html",
         help="each student's report: html with pictures (default) or text (much faster)",
     )
+    parser.add_argument(
+        "--times",
+        metavar="CSV",
+        help="when each file was handed in: student id, time, optional file "
+        "(Moodle's grading worksheet works)",
+    )
+    parser.add_argument(
+        "--times-from-mtime",
+        action="store_true",
+        help="date files with no other time by their modification time "
+        "(unreliable: copying and unzipping change it)",
+    )
+    add_extensions_option(parser)
     parser.add_argument(
         "--progress",
         choices=("auto", "bar", "lines"),
@@ -89,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
         canvas_assignment_id=args.canvas_assignment_id or "",
         progress_bar={"auto": None, "bar": True, "lines": False}[args.progress],
         feedback=args.feedback,
+        times=Path(args.times) if args.times else None,
+        times_from_mtime=args.times_from_mtime,
+        extensions=Path(args.extensions) if args.extensions else None,
     )
     summary = run_batch(options)
     print(
