@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .files import NotReadable, read_regular
+from .formats.safe import display_id
 from .model import LoadProblem
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -73,7 +74,8 @@ class Submission:
 
     @property
     def display_name(self) -> str:
-        return self.path.name
+        """The file's name as shown (in tracebacks too), without hidden characters."""
+        return display_id(self.path.name)
 
     def cells(self) -> tuple[tuple[int, int, int], ...]:
         """(cell, first source line, last source line) of each code cell, in order."""

@@ -160,3 +160,18 @@ def test_progress_bar_shows_count_and_rate() -> None:
     progress.update("s1", "graded", 1, 2)
     progress.close()
     assert "1/2" in stream.getvalue() and "sub/s" in stream.getvalue()
+
+
+def test_class_page_drops_bidi_controls_from_ids_and_file_names(tmp_path: Path) -> None:
+    spoof = "eve\u202egpj.py"
+    entries = [*CLASS, replace(CLASS[-1], student=spoof, path=f"{spoof}\u2067x.py")]
+    page = write_class_page(tmp_path, standings(entries), entries, options(tmp_path, "en"))
+    text = page.read_text("utf-8")
+    assert "evegpj.py" in text
+    assert not {"\u202e", "\u2067"} & set(text)
+
+
+def test_progress_lines_drop_bidi_controls_from_ids() -> None:
+    stream = io.StringIO()
+    Progress(1, stream, bar=False).update("eve\u202egpj", "graded", 1, 2)
+    assert stream.getvalue().startswith("[1/1] evegpj: 1/2 graded")
