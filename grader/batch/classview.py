@@ -72,6 +72,14 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class SkippedEntry:
+    """An entry of the submissions folder that discovery did not grade, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ClassView:
     title: str
     lang: str
@@ -89,6 +97,7 @@ class ClassView:
     pending: tuple[str, ...]
     faults: tuple[Problem, ...]
     names: dict[str, str]  # student id -> name, where the roster or the LMS file name says
+    skipped: tuple[SkippedEntry, ...] = ()  # from the last run's discovery
 
 
 def histogram(values: Sequence[float], top: float, bins: int = BINS) -> tuple[Bin, ...]:
@@ -236,4 +245,9 @@ def class_view(
         pending=tuple(s.student for s in standings if s.counted.status == PENDING),
         faults=faults(entries),
         names=names or {},
+        skipped=tuple(
+            SkippedEntry(str(s.get("path", "")), str(s.get("reason", "")))
+            for s in settings.get("skipped", ())
+            if isinstance(s, dict)
+        ),
     )
