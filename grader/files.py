@@ -54,6 +54,19 @@ def refusal(mode: int) -> str:
     return f"{kind_of(mode)}, not a regular file; submit the file itself"
 
 
+BAD_NAME = (
+    "its name is not UTF-8 text or holds control characters; rename it (an archive "
+    "made on Windows may need extracting with its encoding, e.g. unzip -O cp949)"
+)
+
+
+def usable_name(name: str) -> bool:
+    """A name that can be a student id and be shown: valid UTF-8 (os.listdir and argv
+    escape other bytes as lone surrogates, which cannot be encoded again) and without
+    control characters (a newline in a name would forge a line of a log)."""
+    return not any("\ud800" <= c <= "\udfff" or ord(c) < 0x20 or c == "\x7f" for c in name)
+
+
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .files import NotReadable, read_regular
+from .files import BAD_NAME, NotReadable, read_regular, usable_name
 from .formats.safe import display_id
 from .model import LoadProblem
 
@@ -112,6 +112,8 @@ def load_submission(path: str | Path, max_bytes: int = MAX_BYTES) -> Submission:
 def _read_bytes(p: Path, max_bytes: int) -> bytes:
     if p.suffix.lower() not in (".py", ".ipynb"):
         raise SubmissionError(f"{p}: not a .py or .ipynb file")
+    if not usable_name(p.name):
+        raise SubmissionError(f"{display_id(p)}: {BAD_NAME}")
     try:
         data, size = read_regular(p, max_bytes)
     except NotReadable as exc:

@@ -299,3 +299,14 @@ def test_too_much_code_is_refused_before_the_sandbox_spends_its_load_time(
 def test_brackets_inside_notebook_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
     p = write(tmp_path, "hw.ipynb", notebook(("code", "s = '" + "[{" * 500 + "'\n")))
     assert load_submission(p).source.startswith("s = '[{[{")
+
+
+def test_a_file_name_that_is_not_text_is_refused_and_shown_marked(tmp_path: Path) -> None:
+    import os
+
+    p = tmp_path / os.fsdecode(b"kim\xff.py")  # bytes of another encoding
+    p.write_text("x = 1\n")
+    with pytest.raises(SubmissionError) as info:
+        load_submission(p)
+    assert "kim\ufffd.py: its name is not UTF-8 text" in str(info.value)
+    str(info.value).encode("utf-8")  # printable: no lone surrogate left in the message

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..contract import EXERCISE_IDS
-from ..files import NotReadable, read_regular, refusal
+from ..files import BAD_NAME, NotReadable, read_regular, refusal, usable_name
 from ..submission import MAX_BYTES
 
 SUFFIXES = (".py", ".ipynb")
@@ -92,7 +92,7 @@ def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
             continue
         if (info.st_dev, info.st_ino) in excluded:
             continue
-        if not _printable_name(entry.name):
+        if not usable_name(entry.name):
             skipped.append(Skipped(path, BAD_NAME))
         elif stat.S_ISDIR(info.st_mode):
             item, inside = _from_folder(path)
@@ -107,18 +107,6 @@ def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
             skipped.append(Skipped(path, "not a .py or .ipynb file"))
     found.sort(key=lambda f: (f.student, f.order, str(f.path)))
     return Discovery(tuple(found), tuple(skipped))
-
-
-BAD_NAME = (
-    "its name is not UTF-8 text or holds control characters; rename it (an archive "
-    "made on Windows may need extracting with its encoding, e.g. unzip -O cp949)"
-)
-
-
-def _printable_name(name: str) -> bool:
-    """A name that can be a student id: valid UTF-8 (os.listdir escapes the rest as
-    surrogates) and without control characters (a newline would forge a log line)."""
-    return not any("\ud800" <= c <= "\udfff" or ord(c) < 0x20 or c == "\x7f" for c in name)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -209,7 +197,7 @@ def _candidates(folder: Path, skipped: list[Skipped]) -> dict[Path, float]:
                 skipped.append(Skipped(path, refusal(mode)))
             elif path.suffix.lower() not in SUFFIXES:
                 continue
-            elif not _printable_name(entry.name):
+            elif not usable_name(entry.name):
                 skipped.append(Skipped(path, BAD_NAME))
             elif stat.S_ISREG(mode):
                 found[path] = info.st_mtime

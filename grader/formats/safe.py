@@ -37,8 +37,9 @@ def visible(text: object) -> str:
 
 # Categories of characters that are never shown in an id: controls (Cc), format characters
 # (Cf: bidi overrides and isolates such as U+202E and U+2066-2069, zero-width spaces and
-# joiners), line and paragraph separators, and surrogates that an undecodable name leaves.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# joiners), line and paragraph separators. The lone surrogates (Cs) an undecodable file
+# name leaves cannot be encoded: each is shown as U+FFFD, so the name still looks altered.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def display_id(text: object) -> str:
@@ -46,7 +47,7 @@ def display_id(text: object) -> str:
     reorder, hide or fake what is displayed (a right-to-left override turning
     ``eve\u202egpj.py`` into "eveyp.jpg") is dropped. Ids stay keys elsewhere; this is
     only for display (reports, class.html, progress lines, CSV cells)."""
-    s = str(text)
+    s = _SURROGATE.sub("\ufffd", str(text))
     return "".join(c for c in s if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
 
 
