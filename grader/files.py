@@ -67,6 +67,22 @@ def usable_name(name: str) -> bool:
     return not any("\ud800" <= c <= "\udfff" or ord(c) < 0x20 or c == "\x7f" for c in name)
 
 
+def linked_folder(path: Path) -> Path | None:
+    """The first folder of a relative `path` (below the current directory, the folder a
+    CI checkout or a student's work is in) that is a symbolic link, if any: `gdgrade grade
+    src/hw.py` must not read through a `src` that points elsewhere. An absolute path is the
+    caller's own choice and is not checked."""
+    if path.is_absolute():
+        return None
+    for folder in reversed(path.parents[:-1]):  # src, then src/sub, ...; not "."
+        try:
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                return folder
+        except OSError:
+            return None
+    return None
+
+
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 

@@ -128,6 +128,6 @@ def grade_path(
     path: str | Path, assignment: Assignment, sandbox: Sandbox, student_id: str | None = None
 ) -> GradeReport:
     """Load and grade one file; raises SubmissionError for unreadable input."""
-    submission = load_submission(path)
+    submission = load_submission(path, through_links=False)
     sid = student_id_for(Path(path), student_id)
     return grade_submission(submission, assignment, sandbox, sid)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .files import BAD_NAME, NotReadable, read_regular, usable_name
+from .files import BAD_NAME, NotReadable, linked_folder, read_regular, usable_name
 from .formats.safe import display_id
 from .model import LoadProblem
 
@@ -90,9 +90,21 @@ class Submission:
         return tuple(spans)
 
 
-def load_submission(path: str | Path, max_bytes: int = MAX_BYTES) -> Submission:
-    """Read and check one submission file; raise SubmissionError with one clear line."""
+def load_submission(
+    path: str | Path, max_bytes: int = MAX_BYTES, *, through_links: bool = True
+) -> Submission:
+    """Read and check one submission file; raise SubmissionError with one clear line.
+
+    `through_links=False` (grade and check, given a path by a person or a CI job) also
+    refuses a relative path whose folders include a symbolic link; a batch has already
+    walked its folder without following any.
+    """
     p = Path(path)
+    folder = None if through_links else linked_folder(p)
+    if folder is not None:
+        raise SubmissionError(
+            f"{p}: the folder {folder} is a symbolic link; links are never followed"
+        )
     data = _read_bytes(p, max_bytes)
     text = _decode_text(p, data)
     digest = hashlib.sha256(data).hexdigest()

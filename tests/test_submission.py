@@ -310,3 +310,20 @@ def test_a_file_name_that_is_not_text_is_refused_and_shown_marked(tmp_path: Path
         load_submission(p)
     assert "kim\ufffd.py: its name is not UTF-8 text" in str(info.value)
     str(info.value).encode("utf-8")  # printable: no lone surrogate left in the message
+
+
+def test_a_relative_path_through_a_linked_folder_is_refused_where_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write(outside, "hw.py", "x = 1\n")
+    work = tmp_path / "checkout"
+    (work / "real").mkdir(parents=True)
+    write(work / "real", "hw.py", "y = 2\n")
+    (work / "src").symlink_to(outside)
+    monkeypatch.chdir(work)
+    with pytest.raises(SubmissionError, match=r"the folder src is a symbolic link"):
+        load_submission("src/hw.py", through_links=False)
+    assert load_submission("real/hw.py", through_links=False).source == "y = 2\n"
+    assert load_submission("src/hw.py").source == "x = 1\n"  # a batch checked its folders
