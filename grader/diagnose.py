@@ -189,8 +189,8 @@ def _scheme(runs: Sequence[CaseRun]) -> list[Diagnosis]:
 
 def _scheme_of(probes: Sequence[CaseRun]) -> list[Diagnosis]:
     values = [as_float_array(r.outcome.value) for r in probes]
-    if any(v is None or v.shape != values[0].shape for v in values):
-        return []
+    if any(v is None or v.size == 0 or v.shape != values[0].shape for v in values):
+        return []  # nothing to read a scheme from (an empty return is the student's)
     first = [float(v.ravel()[0]) for v in values]
     f, x, _ = probes[0].case.args
     known = probes[0].expectation.exact

@@ -18,7 +18,14 @@ from typing import Any
 import jinja2
 
 from .formats import github, gradescope, junit
-from .formats.safe import excerpt, json_text, markdown_block, markdown_inline, visible
+from .formats.safe import (
+    display_id,
+    excerpt,
+    json_text,
+    markdown_block,
+    markdown_inline,
+    visible,
+)
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
 from .report import GradeReport, case_message, to_json
@@ -50,6 +57,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         visible=visible,
+        ident=display_id,
         md=markdown_inline,
         md_block=markdown_block,
         excerpt=excerpt,

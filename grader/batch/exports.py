@@ -2,7 +2,8 @@
 
 Tables are built as plain rows from the standings (pure), then written as CSV in UTF-8 with
 a byte-order mark: without it Excel reads a UTF-8 CSV as the local code page and Korean
-names turn into mojibake; Canvas and Gradescope accept the mark.
+names turn into mojibake; Canvas and Gradescope accept the mark. Every cell goes through
+`csv_cell`: a student id or file name such as `=HYPERLINK(...)` stays text, not a formula.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..formats.safe import csv_cell
 from .roster import Person, Roster
 from .standings import PENDING, Entry, Standing, score_text
 
@@ -156,10 +158,11 @@ TABLES = {"csv": grades_table, "canvas": canvas_table, "gradescope": gradescope_
 
 
 def csv_text(table: Table) -> str:
+    """The table as CSV, every cell made safe to open in a spreadsheet (`csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    writer.writerow([csv_cell(c) for c in table[0]])
+    writer.writerows([csv_cell(c) for c in row] for row in table[1])
     return buffer.getvalue()
 
 

@@ -16,7 +16,10 @@ from typing import Any, TextIO
 from ..assignment import Assignment
 from ..deadline import Deadline
 from ..errors import UsageError
+from ..files import NotReadable, read_regular
+from ..formats.safe import display_id
 from ..sandbox import Limits
+from ..submission import MAX_BYTES
 from .discover import Discovery, Found, attempts, discover
 from .exports import ExportContext
 from .gradebook import (
@@ -102,7 +105,8 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
             gradebook.store_sources(read_sources(found))
             record_timing(gradebook, found, ids, options)
-            run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
+            run_options = {**_run_options(options), "skipped": skipped_entries(found, options)}
+            run_id = gradebook.start_run(str(options.directory), settings, run_options)
             todo, _ = gradebook.pending(ids.values(), settings.key)
             progress = Progress(len(todo), progress_stream, options.progress_bar)
             try:
@@ -113,7 +117,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 raise
             finally:
                 progress.close()
-            described = {**settings.described, **_run_options(options)}
+            described = {**settings.described, **run_options}
             counted, _ = write_all(
                 options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
             )
@@ -133,12 +137,24 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
     )
 
 
+def skipped_entries(found: Discovery, options: BatchOptions) -> list[dict[str, str]]:
+    """What discovery skipped and why, kept with the run so class.html lists it."""
+    entries = []
+    for s in found.skipped:
+        try:
+            path = s.path.relative_to(options.directory).as_posix()
+        except ValueError:
+            path = s.path.as_posix()
+        entries.append({"path": path, "reason": s.reason})
+    return entries
+
+
 def _report_discovery(found: Discovery, progress: Progress) -> None:
     for s in found.skipped:
-        progress.note(f"skipped {s.path}: {s.reason}")
+        progress.note(f"skipped {display_id(str(s.path))}: {s.reason}")
     for f in found.found:
         if f.note:
-            progress.note(f"{f.student}: {f.note}")
+            progress.note(display_id(f"{f.student}: {f.note}"))
 
 
 def _grade(
@@ -253,7 +269,7 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
         path=f.path.relative_to(directory).as_posix(),
         sha256=digest,
         size=size,
-        mtime=f.path.stat().st_mtime,
+        mtime=_mtime(f.path),
         layout=f.layout,
         attempt=attempt,
         late=f.late,
@@ -277,16 +293,22 @@ def read_sources(found: Discovery) -> dict[str, str]:
 
 
 def file_digest(path: Path) -> tuple[str, int]:
-    """sha256 and size; a file we cannot read gets a marker digest and fails to load later."""
-    digest, size = hashlib.sha256(), 0
+    """sha256 and size of a regular file, read without following a link; a file we cannot
+    read (or one too large to grade) gets a marker digest and fails to load later."""
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError as exc:
-        return f"unreadable:{exc.errno}", -1
-    return digest.hexdigest(), size
+        data, size = read_regular(path, MAX_BYTES)
+    except NotReadable:
+        return "unreadable", -1
+    if size != len(data):
+        return "unreadable:size", -1
+    return hashlib.sha256(data).hexdigest(), size
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def tasks_for(gradebook: Gradebook, submission_ids: list[int], directory: Path) -> list[Task]:

@@ -7,6 +7,7 @@ class summary) reads the resulting `Standing`s, so they always agree with each o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -118,14 +119,16 @@ def standings(entries: Iterable[Entry], rule: str = "latest") -> list[Standing]:
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+NAME_BYTES = 96  # of an output name's stem: far below the 255 bytes a file name may have
 
 
 def safe_names(students: Iterable[str]) -> dict[str, str]:
-    """A distinct file name for every student id (ids may hold spaces or slashes)."""
+    """A distinct file name for every student id (ids may hold spaces or slashes, and be
+    as long as a file name may be: a long one is cut and told apart by a short hash)."""
     taken: set[str] = set()
     names: dict[str, str] = {}
     for student in students:
-        base = _UNSAFE.sub("_", student).lstrip(".") or "student"
+        base = bounded(_UNSAFE.sub("_", student).lstrip(".") or "student", student)
         name, n = base, 1
         while name.lower() in taken:
             n += 1
@@ -133,6 +136,16 @@ def safe_names(students: Iterable[str]) -> dict[str, str]:
         taken.add(name.lower())
         names[student] = name
     return names
+
+
+def bounded(name: str, student: str, limit: int = NAME_BYTES) -> str:
+    """`name` if its UTF-8 form fits in `limit` bytes, else its beginning and a hash of
+    the whole id, so that OUT/reports/<name>.html can always be created."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = name.encode("utf-8")[: limit - len(digest) - 1].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
 
 
 def score_text(value: float | None) -> str:

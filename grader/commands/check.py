@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         lang = choose_lang(args.lang)
-        submission = load_submission(args.path)
+        submission = load_submission(args.path, through_links=False)
     except (SubmissionError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     with Sandbox() as sandbox:  # its process starts now, while the checker loads

@@ -171,7 +171,7 @@ class SubmissionDriver:
             "t": "load",
             "source": sub.source,
             "kind": sub.kind,
-            "name": sub.path.name,
+            "name": sub.display_name,
             "cells": [list(c) for c in sub.cells()] if sub.kind == "ipynb" else None,
             "names": self.names,
             "limits": self.limits.to_json(),
