@@ -25,6 +25,7 @@ from .formats.safe import (
     markdown_block,
     markdown_inline,
     visible,
+    without_format_controls,
 )
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
@@ -54,6 +55,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=without_format_controls,
     )
     env.filters.update(
         visible=visible,

@@ -194,8 +194,12 @@ def test_nothing_is_forged_no_score_for_a_file_that_is_not_ones_own(batch) -> No
 
 def test_no_output_starts_a_formula_or_hides_a_bidi_control(batch) -> None:
     _, out, _ = batch
-    for name in ("grades.csv", "grades_canvas.csv", "grades_gradescope.csv"):
-        raw = (out / name).read_bytes().decode("utf-8-sig")
+    tables = sorted(out.glob("*.csv"))
+    assert {"grades.csv", "grades_canvas.csv", "grades_gradescope.csv", "attempts.csv"} <= {
+        t.name for t in tables
+    }
+    for table in tables:
+        raw = table.read_bytes().decode("utf-8-sig")
         for row in csv.reader(io.StringIO(raw)):
             assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")], row
     hidden = {"\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200b"}

@@ -51,6 +51,16 @@ def display_id(text: object) -> str:
     return "".join(c for c in s if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
 
 
+def without_format_controls(value: object) -> object:
+    """Every value a template prints, with format controls (category Cf: bidi overrides and
+    isolates, zero-width characters) dropped, so that no student-chosen text, an id, a file
+    name or printed output, can reorder or hide what a page or terminal shows around it.
+    Line breaks and tabs stay; non-strings pass through."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+
+
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
