@@ -19,7 +19,9 @@ from .exercises import load_exercise
 from .functions import FunctionSpec
 from .mistakes import RNG_IDS, severity
 from .model import LoadReport
+from .pairs import find_pair
 from .results import CaseRun, Diagnosis
+from .rules import recover
 
 # How much of the evidence must agree before a variant is named: a student function may
 # differ from a variant on inputs where it also fails for other reasons.
@@ -37,6 +39,12 @@ def diagnose(
     found: list[Diagnosis] = []
     found += _behaviour(runs)
     variants = _variants(exercise, runs)
+    if exercise == "numerical_gradient":
+        variants += _return_in_loop(runs)
+    if not any(d.severity == "mistake" and d.id != "wrong_shape" for d in variants):
+        variants += _early_stop(exercise, runs)  # one update too few is also a prefix
+    if not any(d.severity == "mistake" and d.id != "wrong_shape" for d in variants):
+        variants += _unexplained(exercise, runs)
     found += variants
     if exercise in ("numerical_derivative", "numerical_gradient"):
         found += _scheme(runs)
@@ -46,7 +54,16 @@ def diagnose(
         found += _rng(exercise, runs, [d.id for d in variants])
     if any(d.id not in ("wrong_shape", "raises") for d in variants):
         found = [d for d in found if d.id != "wrong_shape"]  # a named mistake explains the shape
+    if any(d.id == "return_in_loop" for d in found):  # the step is used, on one coordinate
+        found = [d for d in found if d.id != "step_ignored"]
     return _unique(found)
+
+
+def _unexplained(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    """No single known mistake fits: two at once, else the rule the path follows."""
+    if not any(r.returned and r.outcome.value is not None and not r.comparison.ok for r in runs):
+        return []
+    return find_pair(exercise, runs, _student_matches, _variant_differs) or recover(exercise, runs)
 
 
 def _unique(found: list[Diagnosis]) -> tuple[Diagnosis, ...]:
@@ -165,8 +182,105 @@ def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
                 matched.append(r)
         if matched and len(matched) >= MATCH_FRACTION * len(telling):
             evidence = {"cases": _case_ids(matched), "of": len(telling)}
+            if mistake_id == "momentum_form":
+                evidence["form"] = _form(matched)
             found.append(Diagnosis(mistake_id, severity(mistake_id), evidence))
     return found
+
+
+def _form(matched: Sequence[CaseRun]) -> str:
+    """Which momentum_form variant (by its label) reproduces the most matched cases."""
+    counts: dict[str, int] = {}
+    for r in matched:
+        for v in r.expectation.variants:
+            if (
+                v.mistake_id == "momentum_form"
+                and v.value is not None
+                and _student_matches(r, v.value)
+            ):
+                counts[v.label] = counts.get(v.label, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
+
+
+# --- seen directly: a return inside the loop, a loop that stops early ------------------
+
+
+def _return_in_loop(runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    """Only the first partial is right and the others are still zero, on every failing
+    case that has other non-zero partials."""
+    telling, matched = [], []
+    for r in runs:
+        exact = as_float_array(r.expectation.exact)
+        got = as_float_array(r.outcome.value) if r.returned else None
+        if exact is None or exact.size < 2 or not np.any(exact.ravel()[1:]) or r.comparison.ok:
+            continue
+        telling.append(r)
+        if got is None or got.shape != exact.shape:
+            continue
+        first = float(got.ravel()[0])
+        schemes = [
+            as_float_array(v) for v in (r.expectation.reference, *r.expectation.alternatives)
+        ]
+        first_ok = math.isclose(first, exact.ravel()[0], rel_tol=1e-3, abs_tol=1e-6) or any(
+            v is not None and math.isclose(first, v.ravel()[0], rel_tol=1e-6) for v in schemes
+        )
+        if first_ok and not np.any(got.ravel()[1:]):
+            matched.append(r)
+    if matched and len(matched) >= MATCH_FRACTION * len(telling):
+        return [
+            Diagnosis(
+                "return_in_loop", "mistake", {"cases": _case_ids(matched), "of": len(telling)}
+            )
+        ]
+    return []
+
+
+_PATH_PART = {"gradient_descent": 2, "batch_gradient_descent": 1, "sgd": 1, "minibatch_gd": 1}
+
+
+def _early_stop(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    """The answer is where the reference stood after fewer iterations: the path a prefix of
+    the reference's (4, 6-9), or (5) the weights one of the reference's earlier iterates."""
+    if exercise not in (*_PATH_PART, "momentum_descent", "linear_regression_gd"):
+        return []
+    failing = [
+        r for r in runs if r.returned and r.outcome.value is not None and not r.comparison.ok
+    ]
+    matched = [r for r in failing if _stopped_early(exercise, r)]
+    if matched and len(matched) >= MATCH_FRACTION * len(failing):
+        return [
+            Diagnosis("early_stop", "mistake", {"cases": _case_ids(matched), "of": len(failing)})
+        ]
+    return []
+
+
+def _stopped_early(exercise: str, run: CaseRun) -> bool:
+    e = run.expectation
+    tol = e.tolerances[-1]
+    if exercise == "linear_regression_gd":
+        from reference.regression import trajectory
+
+        got = as_float_array(run.outcome.value)
+        if got is None or got.shape != (2,):
+            return False
+        x, y, w0, w1, rate, n = run.case.args
+        earlier = trajectory(x, y, w0, w1, rate, n)[:-1]  # after 1 .. n-1 iterations
+        with np.errstate(all="ignore"):
+            close = np.all(np.abs(earlier - got) <= tol.bound(earlier), axis=1)
+        return bool(close.any())
+    try:
+        part = _PATH_PART.get(exercise)
+        got = as_float_array(run.outcome.value if part is None else run.outcome.value[part])
+        want = as_float_array(e.reference if part is None else e.reference[part])
+    except (TypeError, IndexError, KeyError):
+        return False
+    if got is None or want is None or got.ndim == 0 or not 0 < len(got) < len(want):
+        return False
+    prefix = want[: len(got)]
+    if got.size != prefix.size:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(got.reshape(prefix.shape) - prefix) <= tol.bound(prefix)))
 
 
 # --- finite differences: which scheme, and is h used ---------------------------------
