@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .credit import kept_share
 from .exercises import Exercise
 from .mistakes import RNG_IDS
 from .results import CaseRun, Diagnosis
@@ -58,6 +59,9 @@ def score_exercise(
     weights = [r.case.weight for r in runs]
     total = sum(weights)
     fraction = sum(c * w for c, w in zip(credits, weights, strict=True)) / total if total else 0.0
+    kept = kept_share(runs, diagnoses)  # one share per mistake, whatever the exercise
+    if kept is not None:
+        fraction = kept
     if capped and fallback is not None:
         fraction = min(fraction, fallback.credit)
     score = round(points * fraction, 2)
