@@ -11,6 +11,10 @@ stated family of rules by least squares:
   step (3)         new = x - a * grad
   no path (5, 8, 9) the contract's algorithm run with another rate a (1-D search)
 
+The fitted rates are then read across the failing cases: the given rate (only a shifted
+path is wrong), a fixed rate of one's own, a constant multiple of the given rate, or one
+that scales with the number of samples m (summed gradients, m dividing once too often).
+
 A rule is reported only when it reproduces every used step to a relative residual of
 RESIDUAL (1e-7) with more equations than unknowns, and when the failing cases agree on it.
 """
@@ -227,6 +231,7 @@ class Fit:
     rate: float  # the learning rate the case gave
     momentum: float | None = None
     agree: float = AGREE  # how closely two cases' coefficients must agree
+    samples: int | None = None  # m, where the exercise has data
 
 
 def fit_case(run: CaseRun) -> Fit | None:
@@ -259,7 +264,8 @@ def fit_case(run: CaseRun) -> Fit | None:
         path = path.reshape(-1, flat.size)
         fit = fit_momentum if exercise == "momentum_descent" else fit_descent
         rule = fit(flat, path, gradient)
-        return Fit(rule, rate, mom) if rule else None
+        m = len(args[1]) if exercise == "batch_gradient_descent" else None
+        return Fit(rule, rate, mom, samples=m) if rule else None
     if exercise in ("linear_regression_gd", "sgd", "minibatch_gd"):
         position = 4 if exercise == "linear_regression_gd" else 3
         rate = args[position]
@@ -274,7 +280,9 @@ def fit_case(run: CaseRun) -> Fit | None:
 
         a = search_rate(run_at, value, matches, rate)
         # a rate found by search is known only as well as the answer pins it down
-        return Fit(Rule("rate", False, {"a": a}), rate, agree=1e-3) if a is not None else None
+        if a is None:
+            return None
+        return Fit(Rule("rate", False, {"a": a}), rate, agree=1e-3, samples=len(args[1]))
     return None
 
 
@@ -356,6 +364,15 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
             "given": _round(rates[0]),
         }
         return [Diagnosis("update_rule", "mistake", evidence)]
+    samples = [f.samples for _, f in fitted]
+    if None not in samples:  # a factor m or 1/m: summed, or divided by m once more
+        for rule, scaled in (
+            ("over_m", [r * m for r, m in zip(ratios, samples, strict=True)]),
+            ("times_m", [r / m for r, m in zip(ratios, samples, strict=True)]),
+        ):
+            if _same(scaled, agree):
+                evidence |= {"rule": rule, "factor": _round(scaled[0])}
+                return [Diagnosis("update_rule", "mistake", evidence)]
     return []
 
 

@@ -71,6 +71,11 @@ def forward_over_2h(f: Scalar, x: float, h: float = 1e-5) -> float:
     return float((f(x + h) - f(x)) / (2 * h))
 
 
+@variant("numerical_derivative", "wrong_denominator", "/ 2 * h: divided by 2, times h")
+def central_precedence(f: Scalar, x: float, h: float = 1e-5) -> float:
+    return float((f(x + h) - f(x - h)) / 2 * h)  # operator precedence: (... / 2) * h
+
+
 @variant("numerical_derivative", "step_ignored", "fixed step 1e-4")
 def fixed_step(f: Scalar, x: float, h: float = 1e-5) -> float:
     step = 1e-4
@@ -118,6 +123,11 @@ def gradient_backward(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
 @variant("numerical_gradient", "wrong_denominator", "central over h")
 def gradient_central_over_h(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     return 2 * numerical_gradient(f, x, h)
+
+
+@variant("numerical_gradient", "wrong_denominator", "/ 2 * h: divided by 2, times h")
+def gradient_central_precedence(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    return numerical_gradient(f, x, h) * h * h
 
 
 @variant("numerical_gradient", "all_coordinates_at_once")

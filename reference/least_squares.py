@@ -172,8 +172,13 @@ def _minibatch_variants() -> dict[str, Callable]:
         w, path = minibatch_gd(X, y, w0, lr, n_epochs, bs, rng)  # recorded at each epoch's start
         return w, _with_start(w0, (w, path))[1][:n_epochs]
 
+    def divides_by_batch_size(X, y, w0, lr, n_epochs, bs, rng):
+        # the sum over a batch divided by batch_size, also for a last, smaller batch
+        return shuffled(X, y, w0, lr, n_epochs, bs, rng, lambda Xb, yb, w: _summed(Xb, yb, w) / bs)
+
     return {
         "no_shuffle": no_shuffle,
+        "divides_by_batch_size": divides_by_batch_size,
         "with_replacement": with_replacement,
         "path_before_update": path_before_update,
         "grad_factor_2": lambda X, y, w0, lr, n, bs, rng: shuffled(

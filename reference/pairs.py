@@ -57,7 +57,13 @@ FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
     "minibatch_gd": {
         "order": ("no_shuffle", "shuffle_once", "with_replacement"),
         "batches": ("drops_last_batch", "full_batch_updates", "per_sample_updates"),
-        "gradient": ("sum_not_mean", "mean_over_m", "grad_factor_2", "sign_ascent"),
+        "gradient": (
+            "sum_not_mean",
+            "mean_over_m",
+            "divides_by_batch_size",
+            "grad_factor_2",
+            "sign_ascent",
+        ),
         "rate": ("learning_rate_ignored",),
         "path": ("path_includes_start", "path_before_update"),
     },
@@ -194,11 +200,13 @@ def _momentum(on: set[str]) -> Callable[..., Any]:
 def _least_squares(on: set[str], stored_order: bool) -> Callable[..., Any]:
     mode = _path_mode(on)
 
-    def gradient(Xb, yb, w, m):
+    def gradient(Xb, yb, w, m, batch_size):
         if "sum_not_mean" in on:
             g = Xb.T @ (Xb @ w - yb)
         elif "mean_over_m" in on:
             g = Xb.T @ (Xb @ w - yb) / m
+        elif "divides_by_batch_size" in on:
+            g = Xb.T @ (Xb @ w - yb) / batch_size
         else:
             g = mean_gradient(Xb, yb, w)
         if "grad_factor_2" in on:
@@ -235,9 +243,9 @@ def _least_squares(on: set[str], stored_order: bool) -> Callable[..., Any]:
                 for batch in batches(next(epochs), batch_size, m):
                     if "per_sample_updates" in on:
                         for i in batch:
-                            w = w - rate * gradient(X[i : i + 1], y[i : i + 1], w, m)
+                            w = w - rate * gradient(X[i : i + 1], y[i : i + 1], w, m, batch_size)
                     else:
-                        w = w - rate * gradient(X[batch], y[batch], w, m)
+                        w = w - rate * gradient(X[batch], y[batch], w, m, batch_size)
                 path.append(w)
         start = np.array(w0, dtype=float)
         recorded = _record(path, start, n_epochs, mode)
