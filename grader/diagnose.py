@@ -8,7 +8,7 @@ where that variant and the reference differ, or when the behaviour is seen direc
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,12 @@ from .exercises import load_exercise
 from .functions import FunctionSpec
 from .mistakes import RNG_IDS, severity
 from .model import LoadReport
-from .pairs import find_pair
 from .results import CaseRun, Diagnosis
-from .rules import recover
+
+# What the trusted side adds when nothing here explains a failing exercise (grader.explain:
+# two mistakes at once, the rule the path follows). It needs reference/, so the student's
+# checker, which ships without it, diagnoses without it.
+Explainer = Callable[[str, Sequence[CaseRun]], list[Diagnosis]]
 
 # How much of the evidence must agree before a variant is named: a student function may
 # differ from a variant on inputs where it also fails for other reasons.
@@ -32,7 +35,11 @@ FIXED_STEPS = tuple(10.0**-k for k in range(1, 11))
 
 
 def diagnose(
-    exercise: str, runs: Sequence[CaseRun], load: LoadReport, source: str = ""
+    exercise: str,
+    runs: Sequence[CaseRun],
+    load: LoadReport,
+    source: str = "",
+    explain: Explainer | None = None,
 ) -> tuple[Diagnosis, ...]:
     if runs and all(r.outcome.status == "missing" for r in runs):
         return (_missing(exercise, load, source),)
@@ -41,10 +48,10 @@ def diagnose(
     variants = _variants(exercise, runs)
     if exercise == "numerical_gradient":
         variants += _return_in_loop(runs)
-    if not any(d.severity == "mistake" and d.id != "wrong_shape" for d in variants):
+    if not _named(variants):
         variants += _early_stop(exercise, runs)  # one update too few is also a prefix
-    if not any(d.severity == "mistake" and d.id != "wrong_shape" for d in variants):
-        variants += _unexplained(exercise, runs)
+    if not _named(variants) and explain is not None and failing(runs):
+        variants += explain(exercise, runs)
     found += variants
     if exercise in ("numerical_derivative", "numerical_gradient"):
         found += _scheme(runs)
@@ -59,11 +66,13 @@ def diagnose(
     return _unique(found)
 
 
-def _unexplained(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
-    """No single known mistake fits: two at once, else the rule the path follows."""
-    if not any(r.returned and r.outcome.value is not None and not r.comparison.ok for r in runs):
-        return []
-    return find_pair(exercise, runs, _student_matches, _variant_differs) or recover(exercise, runs)
+def _named(found: Sequence[Diagnosis]) -> bool:
+    return any(d.severity == "mistake" and d.id != "wrong_shape" for d in found)
+
+
+def failing(runs: Sequence[CaseRun]) -> list[CaseRun]:
+    """The cases answered with a value that does not match."""
+    return [r for r in runs if r.returned and r.outcome.value is not None and not r.comparison.ok]
 
 
 def _unique(found: list[Diagnosis]) -> tuple[Diagnosis, ...]:
@@ -148,7 +157,8 @@ def _shape_evidence(shaped: Sequence[CaseRun]) -> dict[str, Any]:
 # --- matching the known-mistake variants ---------------------------------------------
 
 
-def _student_matches(run: CaseRun, value: Any) -> bool:
+def student_matches(run: CaseRun, value: Any) -> bool:
+    """The student's answer equals this variant value (to the variant-matching tolerance)."""
     e = run.expectation
     if load_exercise(run.case.exercise).tolerance["kind"] == "finite_difference":
         tolerances = (VARIANT_MATCH_FD,)
@@ -157,7 +167,8 @@ def _student_matches(run: CaseRun, value: Any) -> bool:
     return compare(value, run.outcome.value, e.part_names, tolerances).ok
 
 
-def _variant_differs(run: CaseRun, value: Any) -> bool:
+def variant_differs(run: CaseRun, value: Any) -> bool:
+    """This variant value would fail the case."""
     e = run.expectation
     return value is not None and not compare(e.target, value, e.part_names, e.tolerances).ok
 
@@ -174,11 +185,11 @@ def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
         telling, matched = [], []
         for r in answered:
             values = [v.value for v in r.expectation.variants if v.mistake_id == mistake_id]
-            differing = [v for v in values if _variant_differs(r, v)]
+            differing = [v for v in values if variant_differs(r, v)]
             if not differing:
                 continue
             telling.append(r)
-            if not r.comparison.ok and any(_student_matches(r, v) for v in differing):
+            if not r.comparison.ok and any(student_matches(r, v) for v in differing):
                 matched.append(r)
         if matched and len(matched) >= MATCH_FRACTION * len(telling):
             evidence = {"cases": _case_ids(matched), "of": len(telling)}
@@ -196,7 +207,7 @@ def _form(matched: Sequence[CaseRun]) -> str:
             if (
                 v.mistake_id == "momentum_form"
                 and v.value is not None
-                and _student_matches(r, v.value)
+                and student_matches(r, v.value)
             ):
                 counts[v.label] = counts.get(v.label, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else ""
@@ -239,35 +250,25 @@ _PATH_PART = {"gradient_descent": 2, "batch_gradient_descent": 1, "sgd": 1, "min
 
 
 def _early_stop(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
-    """The answer is where the reference stood after fewer iterations: the path a prefix of
-    the reference's (4, 6-9), or (5) the weights one of the reference's earlier iterates."""
-    if exercise not in (*_PATH_PART, "momentum_descent", "linear_regression_gd"):
+    """The path is a strict prefix of the reference's (4, 6-9): the loop stopped early.
+    (Regression returns no path: grader.explain compares it with the earlier iterates.)"""
+    if exercise not in (*_PATH_PART, "momentum_descent"):
         return []
-    failing = [
-        r for r in runs if r.returned and r.outcome.value is not None and not r.comparison.ok
-    ]
-    matched = [r for r in failing if _stopped_early(exercise, r)]
-    if matched and len(matched) >= MATCH_FRACTION * len(failing):
-        return [
-            Diagnosis("early_stop", "mistake", {"cases": _case_ids(matched), "of": len(failing)})
-        ]
+    return stopped_early(runs, lambda r: _path_prefix(exercise, r))
+
+
+def stopped_early(runs: Sequence[CaseRun], stopped: Callable[[CaseRun], bool]) -> list[Diagnosis]:
+    """early_stop, when enough failing cases stopped where the reference stood earlier."""
+    wrong = failing(runs)
+    matched = [r for r in wrong if stopped(r)]
+    if matched and len(matched) >= MATCH_FRACTION * len(wrong):
+        return [Diagnosis("early_stop", "mistake", {"cases": _case_ids(matched), "of": len(wrong)})]
     return []
 
 
-def _stopped_early(exercise: str, run: CaseRun) -> bool:
+def _path_prefix(exercise: str, run: CaseRun) -> bool:
     e = run.expectation
     tol = e.tolerances[-1]
-    if exercise == "linear_regression_gd":
-        from reference.regression import trajectory
-
-        got = as_float_array(run.outcome.value)
-        if got is None or got.shape != (2,):
-            return False
-        x, y, w0, w1, rate, n = run.case.args
-        earlier = trajectory(x, y, w0, w1, rate, n)[:-1]  # after 1 .. n-1 iterations
-        with np.errstate(all="ignore"):
-            close = np.all(np.abs(earlier - got) <= tol.bound(earlier), axis=1)
-        return bool(close.any())
     try:
         part = _PATH_PART.get(exercise)
         got = as_float_array(run.outcome.value if part is None else run.outcome.value[part])

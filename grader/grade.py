@@ -22,6 +22,7 @@ from .contract import EXERCISE_IDS
 from .exercises import load_exercise, public_cases
 from .expectation import Expectation
 from .expected import expectations
+from .explain import explain
 from .judging import exercise_result
 from .report import ExerciseResult, GradeReport
 from .sandbox import Sandbox, SubmissionRun
@@ -75,7 +76,8 @@ def grade_exercise(
     source: str,
 ) -> ExerciseResult:
     points = assignment.points_for(exercise)
-    return exercise_result(exercise, points, sets, run.outcomes[exercise], run.load, source)
+    outcomes = run.outcomes[exercise]
+    return exercise_result(exercise, points, sets, outcomes, run.load, source, explain)
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:

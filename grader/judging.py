@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .diagnose import diagnose
+from .diagnose import Explainer, diagnose
 from .exercises import load_exercise
 from .expectation import Expectation
 from .model import CallOutcome, LoadReport
@@ -21,10 +21,12 @@ def exercise_result(
     outcomes: Sequence[CallOutcome],
     load: LoadReport,
     source: str = "",
+    explain: Explainer | None = None,
 ) -> ExerciseResult:
+    """`explain` is the trusted side's grader.explain; the student's checker has none."""
     meta = load_exercise(exercise)
     runs = [judge(e, o) for e, o in zip(sets, outcomes, strict=True)]
-    diagnoses = diagnose(exercise, runs, load, source)
+    diagnoses = diagnose(exercise, runs, load, source, explain)
     scored = score_exercise(meta, points, runs, diagnoses)
     cases = tuple(
         CaseResult(

@@ -13,6 +13,7 @@ from test_reference_registry import call, generated, parts
 import reference
 import reference.pairs as composition
 from grader.diagnose import diagnose
+from grader.explain import explain
 from grader.model import LoadReport
 
 LOADED = LoadReport(defined=reference.EXERCISES)
@@ -75,7 +76,7 @@ PLANTED = [
 def test_a_student_with_two_mistakes_is_told_both(exercise, pair):
     runs = runs_of(composition.composed(exercise, pair), case_set(exercise))
     started = time.perf_counter()
-    found = diagnose(exercise, runs, LOADED)
+    found = diagnose(exercise, runs, LOADED, explain=explain)
     elapsed = time.perf_counter() - started
     named = {d.id for d in found if d.severity == "mistake"}
     assert set(pair) <= named, named
@@ -84,5 +85,10 @@ def test_a_student_with_two_mistakes_is_told_both(exercise, pair):
 
 @pytest.mark.parametrize("exercise", list(composition.FAMILIES))
 def test_the_reference_is_never_told_a_pair(exercise):
-    found = diagnose(exercise, runs_of(reference.REFERENCE[exercise], case_set(exercise)), LOADED)
+    found = diagnose(
+        exercise,
+        runs_of(reference.REFERENCE[exercise], case_set(exercise)),
+        LOADED,
+        explain=explain,
+    )
     assert not any("pair" in d.evidence for d in found)

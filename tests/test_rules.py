@@ -11,6 +11,7 @@ from support import case_set, runs_of
 
 import reference
 from grader.diagnose import diagnose
+from grader.explain import explain
 from grader.model import LoadReport
 from grader.rules import Uninformative, fit_descent, fit_momentum
 
@@ -119,7 +120,9 @@ def test_every_step_twice_the_learning_rate_is_reported_with_its_ratio():
     def twice(f, fp, x0, learning_rate, max_iter):
         return reference.gradient_descent(f, fp, x0, 2 * learning_rate, max_iter)
 
-    found = diagnose("gradient_descent", runs_of(twice, case_set("gradient_descent")), LOADED)
+    found = diagnose(
+        "gradient_descent", runs_of(twice, case_set("gradient_descent")), LOADED, explain=explain
+    )
     (rule,) = [d for d in found if d.id == "update_rule"]
     assert rule.evidence["rule"] == "effective_rate" and rule.evidence["ratio"] == 2
 
@@ -129,7 +132,10 @@ def test_a_fixed_beta_in_the_exponential_average_form_is_recognised_with_its_coe
         return reference.momentum_descent(fp, x0, learning_rate * 0.3, 0.7, n_iter)
 
     found = diagnose(
-        "momentum_descent", runs_of(ema_own_beta, case_set("momentum_descent")), LOADED
+        "momentum_descent",
+        runs_of(ema_own_beta, case_set("momentum_descent")),
+        LOADED,
+        explain=explain,
     )
     (rule,) = [d for d in found if d.id == "update_rule"]
     assert rule.evidence["rule"] == "ema"
@@ -140,6 +146,6 @@ def test_a_rate_of_ones_own_in_sgd_is_found_by_search():
     def own_rate(X, y, w0, learning_rate, n_epochs, rng):
         return reference.sgd(X, y, w0, 0.003, n_epochs, rng)
 
-    found = diagnose("sgd", runs_of(own_rate, case_set("sgd")), LOADED)
+    found = diagnose("sgd", runs_of(own_rate, case_set("sgd")), LOADED, explain=explain)
     (ignored,) = [d for d in found if d.id == "learning_rate_ignored"]
     assert ignored.evidence["rate"] == pytest.approx(0.003, rel=1e-3)
