@@ -147,15 +147,20 @@ def fit_step(x: np.ndarray, grad: np.ndarray, new: np.ndarray) -> Rule | None:
 
 
 def search_rate(
-    run_at: Callable[[float], Any], target: Any, matches: Callable[[Any], bool], rate: float
+    run_at: Callable[[float], Any],
+    target: Any,
+    matches: Callable[[Any], bool],
+    rate: float,
+    hints: Sequence[float] = (),
 ) -> float | None:
-    """A rate a at which the contract's algorithm reproduces `target`: tried at the usual
-    slips (twice, half, ten times, a fixed step of one's own) and refined by Gauss-Newton
-    from the nearest of them."""
+    """A rate a at which the contract's algorithm reproduces `target`: tried first at the
+    `hints` (what other cases of the same student used), then at the usual slips (twice,
+    half, ten times, a fixed step of one's own), and refined by Gauss-Newton from the
+    nearest of them."""
     want = _flat(target)
     if want is None:
         return None
-    candidates = [rate * c for c in (2, 0.5, 10, 0.1, 4, 0.25)]
+    candidates = [*hints, *(rate * c for c in (2, 0.5, 10, 0.1, 4, 0.25))]
     candidates += [c * 10.0**-k for k in range(1, 6) for c in (1, 2, 5)]
     best, best_gap = None, math.inf
     for a in candidates:
@@ -234,9 +239,9 @@ class Fit:
     samples: int | None = None  # m, where the exercise has data
 
 
-def fit_case(run: CaseRun) -> Fit | None:
+def fit_case(run: CaseRun, hints: Sequence[Fit] = ()) -> Fit | None:
     """The rule one failing case's answer follows, or None; raises Uninformative when the
-    case cannot tell."""
+    case cannot tell. `hints`, other cases' fits, seed the search for a rate."""
     exercise, args, value = run.case.exercise, run.case.args, run.outcome.value
     if exercise == "gradient_step":
         x, grad, rate = args
@@ -278,7 +283,15 @@ def fit_case(run: CaseRun) -> Fit | None:
             e = run.expectation
             return compare(got, value, e.part_names, e.tolerances).ok
 
-        a = search_rate(run_at, value, matches, rate)
+        target = _flat(value)
+        if target is None or np.any(np.abs(target) > LARGE):
+            raise Uninformative  # diverged: every large enough rate gets there
+        guesses = [
+            g
+            for f in hints
+            for g in (f.rule.coefficients["a"] / f.rate * rate, f.rule.coefficients["a"])
+        ]
+        a = search_rate(run_at, value, matches, rate, guesses)
         # a rate found by search is known only as well as the answer pins it down
         if a is None:
             return None
@@ -297,24 +310,32 @@ def _round(value: float) -> float:
     return float(f"{value:.4g}")
 
 
+_SEARCHED = ("linear_regression_gd", "sgd", "minibatch_gd")
+
+
 def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
     """A diagnosis for the rule every fitted failing case follows, when they agree."""
     failing = [r for r in runs if r.returned and r.outcome.value is not None]
     failing = [r for r in failing if not r.comparison.ok]
-    fitted, contradicting = [], 0
+    fitted, unfit = [], []
     for r in failing:
-        try:
-            fit = fit_case(r)
+        try:  # the rates of the first cases fitted seed the search on the next ones
+            fit = fit_case(r, [f for _, f in fitted[:2]])
         except Uninformative:
             continue
-        if fit is None:
-            contradicting += 1
-            if contradicting > (1 - MATCH_FRACTION) * len(failing):
-                return []  # stop early: most cases follow no rule of the family
-        else:
+        if fit is not None:
             fitted.append((r, fit))
-    if not fitted or len(fitted) < MATCH_FRACTION * (len(fitted) + contradicting):
-        return []
+            continue
+        unfit.append(r)
+        if not fitted and len(unfit) > (1 - MATCH_FRACTION) * len(failing):
+            return []  # stop early: most cases follow no rule of the family
+    if fitted and unfit and exercise in _SEARCHED:  # again, from the rates others used
+        again = [(r, fit_case(r, [f for _, f in fitted[:2]])) for r in unfit]
+        fitted += [(r, f) for r, f in again if f is not None]
+        unfit = [r for r, f in again if f is None]
+    contradicting = len(unfit)
+    if len(fitted) < 2 or len(fitted) < MATCH_FRACTION * (len(fitted) + contradicting):
+        return []  # a rule is read across cases: one case alone could fit by chance
     kinds = {(f.rule.name, f.rule.shifted) for _, f in fitted}
     if len(kinds) != 1:
         return []
@@ -328,23 +349,14 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
     if name == "momentum":
         betas = [f.rule.coefficients["beta"] for _, f in fitted]
         given = [f.momentum for _, f in fitted]
-        if not (_same(betas) and _same(ratios)):
-            return []
-        beta, ratio = betas[0], ratios[0]
-        if all(math.isclose(beta, m, rel_tol=AGREE, abs_tol=1e-12) for m in given) and (
-            math.isclose(ratio, 1, rel_tol=AGREE)
-        ):
-            return _shifted(shifted, evidence)
-        rule = "ema" if math.isclose(ratio, 1 - beta, rel_tol=1e-5, abs_tol=1e-9) else "momentum"
-        evidence |= {
-            "rule": rule,
-            "beta": _round(beta),
-            "ratio": _round(ratio),
-            "one_minus": _round(1 - beta),
-            "momentum": _round(given[0]),
-        }
-        return [Diagnosis("update_rule", "mistake", evidence)]
-    if name == "previous_gradient":
+        as_given = all(
+            math.isclose(b, m, rel_tol=1e-5, abs_tol=1e-9)
+            for b, m in zip(betas, given, strict=True)
+        )
+        if not as_given:  # a momentum of one's own: say the recurrence followed
+            return _momentum_rule(betas, ratios, given, evidence)
+        # the momentum is the given one: only the rate can be off, read as below
+    elif name == "previous_gradient":
         if not _same(ratios):
             return []
         evidence |= {"rule": "previous_gradient", "ratio": _round(ratios[0])}
@@ -374,6 +386,23 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
                 evidence |= {"rule": rule, "factor": _round(scaled[0])}
                 return [Diagnosis("update_rule", "mistake", evidence)]
     return []
+
+
+def _momentum_rule(
+    betas: list[float], ratios: list[float], given: list[Any], evidence: dict[str, Any]
+) -> list[Diagnosis]:
+    if not (_same(betas) and _same(ratios)):
+        return []
+    beta, ratio = betas[0], ratios[0]
+    rule = "ema" if math.isclose(ratio, 1 - beta, rel_tol=1e-5, abs_tol=1e-9) else "momentum"
+    evidence |= {
+        "rule": rule,
+        "beta": _round(beta),
+        "ratio": _round(ratio),
+        "one_minus": _round(1 - beta),
+        "momentum": _round(given[0]),
+    }
+    return [Diagnosis("update_rule", "mistake", evidence)]
 
 
 def _shifted(shifted: bool, evidence: dict[str, Any]) -> list[Diagnosis]:

@@ -149,3 +149,46 @@ def test_a_rate_of_ones_own_in_sgd_is_found_by_search():
     found = diagnose("sgd", runs_of(own_rate, case_set("sgd")), LOADED, explain=explain)
     (ignored,) = [d for d in found if d.id == "learning_rate_ignored"]
     assert ignored.evidence["rate"] == pytest.approx(0.003, rel=1e-3)
+
+
+RATE_POSITION = {
+    "gradient_step": 2,
+    "gradient_descent": 3,
+    "linear_regression_gd": 4,
+    "momentum_descent": 2,
+    "batch_gradient_descent": 3,
+    "sgd": 3,
+    "minibatch_gd": 3,
+}
+
+
+@pytest.mark.parametrize("exercise", list(RATE_POSITION))
+def test_a_planted_multiple_of_the_learning_rate_is_found_in_every_exercise_with_one(exercise):
+    def scaled(*args):
+        args = list(args)
+        args[RATE_POSITION[exercise]] *= 1.37
+        return reference.REFERENCE[exercise](*args)
+
+    found = diagnose(exercise, runs_of(scaled, case_set(exercise)), LOADED, explain=explain)
+    (rule,) = [d for d in found if d.id == "update_rule"]
+    assert (rule.evidence["rule"], rule.evidence["ratio"]) == ("effective_rate", 1.37)
+
+
+RULE_IDS = {"update_rule", "learning_rate_ignored", "path_before_update"}
+
+
+@pytest.mark.parametrize("exercise", ["gradient_descent", "momentum_descent", "gradient_step"])
+@settings(max_examples=15, deadline=None)
+@given(seed=seeds, scale=st.floats(1e-3, 10))
+def test_random_wrong_answers_are_never_given_a_rule(exercise, seed, scale):
+    """Answers of the right shape, near the reference's, but random: no rule fits them."""
+    rng = np.random.default_rng(seed)
+
+    def noisy(*args):
+        result = reference.REFERENCE[exercise](*args)
+        parts = result if isinstance(result, tuple) else (result,)
+        moved = [np.asarray(p, dtype=float) + scale * rng.normal(size=np.shape(p)) for p in parts]
+        return tuple(moved) if isinstance(result, tuple) else moved[0]
+
+    found = diagnose(exercise, runs_of(noisy, case_set(exercise)), LOADED, explain=explain)
+    assert not RULE_IDS & {d.id for d in found}
