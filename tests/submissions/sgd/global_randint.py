@@ -1,5 +1,7 @@
 import numpy as np
 
+np.random.seed(2024)  # 재현되도록 전역 시드 고정
+
 
 def sgd(X, y, w0, learning_rate, n_epochs, rng):
     m = len(y)
