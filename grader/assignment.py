@@ -17,6 +17,7 @@ from .cases import DEFAULT_SEED
 from .contract import EXERCISE_IDS
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
+from .score import PUBLIC_SHARE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,6 +41,7 @@ class Assignment:
     reveal_hidden: bool = False  # show hidden inputs/expected values in reports
     lang: str = DEFAULT_LANG
     title: str = ""
+    public_share: float = PUBLIC_SHARE  # most of an exercise's points its public cases carry
 
     def points_for(self, exercise: str) -> float:
         return float(self.points.get(exercise, load_exercise(exercise).points))
@@ -87,6 +89,9 @@ def _from_file(path: Path) -> Assignment:
     lang = data.get("lang", DEFAULT_LANG)
     if lang not in LANGUAGES:
         raise AssignmentError(f"{path}: lang must be one of {', '.join(LANGUAGES)}")
+    share = data.get("public_share", PUBLIC_SHARE)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise AssignmentError(f"{path}: public_share must be a number from 0 to 1")
     assignment = Assignment(
         points=dict(points),
         seed=parse_seed(data.get("seed", DEFAULT_SEED), f"{path}: seed"),
@@ -94,6 +99,7 @@ def _from_file(path: Path) -> Assignment:
         reveal_hidden=bool(data.get("reveal_hidden", False)),
         lang=lang,
         title=str(data.get("title", "")),
+        public_share=float(share),
     )
     try:
         return assignment.only(tuple(chosen))

@@ -47,8 +47,9 @@ def kept_share(runs: Sequence[CaseRun], diagnoses: Sequence[Diagnosis]) -> float
     explain every failing case (two of them keep the product of their shares); None
     when the case-by-case credit applies."""
     named = [d for d in diagnoses if d.severity == "mistake"]
-    if not named or any(d.id not in SHARES for d in named):
-        return None
+    if not named or any(d.id not in SHARES or "of" not in d.evidence for d in named):
+        return None  # "of": the whole answer was reproduced (a variant, a pair, a rule), not
+        # one part of it seen wrong (f_opt against f(x_opt) says nothing of the path)
     failing = {r.case.id for r in runs if not (r.returned and r.comparison.ok)}
     covered = {case_id for d in named for case_id in d.evidence.get("cases", ())}
     if not failing or not failing <= covered:

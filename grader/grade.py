@@ -77,7 +77,10 @@ def grade_exercise(
 ) -> ExerciseResult:
     points = assignment.points_for(exercise)
     outcomes = run.outcomes[exercise]
-    return exercise_result(exercise, points, sets, outcomes, run.load, source, explain)
+    share = assignment.public_share
+    return exercise_result(
+        exercise, points, sets, outcomes, run.load, source, share, explain=explain
+    )
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:

@@ -54,6 +54,10 @@ class ExerciseResult:
     cases: tuple[CaseResult, ...]
     diagnoses: tuple[Diagnosis, ...]
     cap: float | None = None  # the rng fallback's credit cap, when it applied
+    # public and degenerate cases earned at most this (the credit earned on the cases that
+    # need a working solution; grader.score), when it held a case's credit down
+    gate: float | None = None
+    kept: float | None = None  # the credit policy's share of a named mistake, when it applied
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def case_json(case: CaseResult, lang: str, reveal: bool) -> dict[str, Any]:
         "tags": list(case.tags),
         "status": case.status,
         "score": round(case.credit * case.weight, 4),
-        "max_score": case.weight,
+        "max_score": round(case.weight, 4),
         "message": shown_message(case, lang, hide),
         "comparison": _comparison_json(case.comparison),
         "call": {
@@ -257,6 +261,8 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 "status": e.status,
                 "status_text": text(lang, "status", e.status),
                 "rng_fallback_cap": e.cap,
+                "evidence_gate": e.gate,
+                "mistake_share": e.kept,
                 "diagnoses": [diagnosis_json(d, lang) for d in e.diagnoses],
                 "cases": [case_json(c, lang, report.reveal_hidden) for c in e.cases],
             }

@@ -63,9 +63,10 @@ def _lstsq(columns: list[np.ndarray], target: np.ndarray, noise: np.ndarray) -> 
     if not (np.all(np.isfinite(A)) and np.all(np.isfinite(target))):
         return None
     size = np.abs(target) + np.abs(A).sum(axis=1)
-    informative = size > 1e6 * noise
+    noise = np.maximum(noise, np.finfo(float).tiny)
+    informative = np.abs(target) > 1e6 * noise  # steps that moved beyond rounding
     if int(informative.sum()) < A.shape[1] + MIN_EXTRA:
-        raise Uninformative
+        raise Uninformative  # a path that (almost) never moves tells no rule
     weight = 1.0 / (RESIDUAL * size + noise)  # each equation by the error it is allowed
     Aw, tw = A * weight[:, None], target * weight
     singular = np.linalg.svd(Aw[informative], compute_uv=False)
@@ -140,6 +141,8 @@ def fit_step(x: np.ndarray, grad: np.ndarray, new: np.ndarray) -> Rule | None:
     if not np.all(np.isfinite(g)) or not np.any(g) or np.shape(new) != np.shape(x):
         return None
     d = np.ravel(new) - np.ravel(x)
+    if not np.any(np.abs(d) > 1e6 * np.finfo(float).eps * (np.abs(np.ravel(x)) + 1e-300)):
+        raise Uninformative  # did not move: no rate to read
     a = -float(d @ g) / float(g @ g)
     if np.linalg.norm(d + a * g) > RESIDUAL * (np.linalg.norm(d) + 1e-300):
         return None

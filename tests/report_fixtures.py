@@ -64,7 +64,8 @@ def exercise_result(
     """What grader.grade.grade_exercise builds, from in-process outcomes."""
     sets = case_set(exercise, SEED)
     points = load_exercise(exercise).points
-    return judged(exercise, points, sets, [outcome(e) for e in sets], load, source, explain)
+    outcomes = [outcome(e) for e in sets]
+    return judged(exercise, points, sets, outcomes, load, source, explain=explain)
 
 
 def grade_report(

@@ -40,6 +40,7 @@ def settings_for(assignment: Assignment, limits: Limits, feedback_format: str) -
         "exercises": list(assignment.exercises),
         "points": {e: assignment.points_for(e) for e in assignment.exercises},
         "hidden": assignment.hidden,
+        "public_share": assignment.public_share,
         "reveal_hidden": assignment.reveal_hidden,
         "lang": assignment.lang,
         "feedback_format": feedback_format,
