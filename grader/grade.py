@@ -22,6 +22,7 @@ from .contract import EXERCISE_IDS
 from .exercises import load_exercise, public_cases
 from .expectation import Expectation
 from .expected import expectations
+from .explain import explain
 from .formats.safe import display_id
 from .judging import exercise_result
 from .report import ExerciseResult, GradeReport
@@ -78,7 +79,9 @@ def grade_exercise(
     points = assignment.points_for(exercise)
     outcomes = run.outcomes[exercise]
     share = assignment.public_share
-    return exercise_result(exercise, points, sets, outcomes, run.load, source, share)
+    return exercise_result(
+        exercise, points, sets, outcomes, run.load, source, share, explain=explain
+    )
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:

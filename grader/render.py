@@ -17,6 +17,8 @@ from typing import Any
 
 import jinja2
 
+from .fixes import detail as fix_detail
+from .fixes import line as fix_line
 from .formats import github, gradescope, junit
 from .formats.safe import (
     display_id,
@@ -89,6 +91,8 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
             lang=lang,
             t=t,
             message=lambda case: case_message(case, lang),
+            detail=lambda d: fix_detail(d, lang),
+            fix_line=lambda f: fix_line(f, lang),
             cases=lambda exercise: case_views(report, exercise, lang),
             exercise_stdout=exercise_stdout,
             has_hidden=has_hidden(report),

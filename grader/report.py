@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import fixes as fix_summary
 from .compare import Comparison, PartComparison
+from .fixes import Fix, detail, summary
 from .formats.safe import visible
 from .i18n import text
 from .model import CallOutcome, LoadReport
@@ -55,6 +57,7 @@ class ExerciseResult:
     # public and degenerate cases earned at most this (the credit earned on the cases that
     # need a working solution; grader.score), when it held a case's credit down
     gate: float | None = None
+    kept: float | None = None  # the credit policy's share of a named mistake, when it applied
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,11 @@ class GradeReport:
     @property
     def max_score(self) -> float:
         return round(sum(e.max_score for e in self.exercises), 2)
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """What to fix, one entry per exercise that lost points: shown first in every report."""
+        return summary(self.exercises)
 
 
 # --- messages ------------------------------------------------------------------------
@@ -163,6 +171,7 @@ def diagnosis_json(d: Diagnosis, lang: str) -> dict[str, Any]:
         "title": text(lang, "mistakes", d.id, "title"),
         "message": text(lang, "mistakes", d.id, "explain"),
         "hint": text(lang, "mistakes", d.id, "hint"),
+        "detail": detail(d, lang),
         "evidence": d.evidence,
     }
 
@@ -234,6 +243,14 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
         "score": report.score,
         "max_score": report.max_score,
         "lang": lang,
+        "fixes": [
+            {
+                "exercise": f.exercise,
+                "ids": [d.id for d in f.diagnoses],
+                "text": fix_summary.line(f, lang),
+            }
+            for f in report.fixes
+        ],
         "exercises": [
             {
                 "id": e.id,
@@ -245,6 +262,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 "status_text": text(lang, "status", e.status),
                 "rng_fallback_cap": e.cap,
                 "evidence_gate": e.gate,
+                "mistake_share": e.kept,
                 "diagnoses": [diagnosis_json(d, lang) for d in e.diagnoses],
                 "cases": [case_json(c, lang, report.reveal_hidden) for c in e.cases],
             }
