@@ -58,7 +58,8 @@ def without_format_controls(value: object) -> object:
     Line breaks and tabs stay; non-strings pass through."""
     if not isinstance(value, str):
         return value
-    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+    # type(value) keeps markupsafe.Markup marked safe: stripping adds nothing to escape
+    return type(value)("".join(c for c in value if unicodedata.category(c) != "Cf"))
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
