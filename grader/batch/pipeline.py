@@ -47,6 +47,7 @@ class BatchOptions:
     canvas_assignment_id: str = ""
     progress_bar: bool | None = None  # None: a bar on a terminal, plain lines otherwise
     feedback: str = "html"  # each student's report: "html" (with pictures) or "text"
+    unisolated: bool = False  # --no-isolation: where the sandbox is unavailable, grade anyway
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def _grade(
     from .runner import run_tasks
 
     tasks = tasks_for(gradebook, todo, options.directory)
-    config = WorkerConfig(options.assignment, options.limits, settings.described["feedback_format"])
+    feedback_format = settings.described["feedback_format"]
+    config = WorkerConfig(options.assignment, options.limits, feedback_format, options.unisolated)
 
     def on_result(task: Task, result: Result) -> None:
         gradebook.add_result(task.submission_id, run_id, settings, result)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import EXIT_FAULT, EXIT_OK, UsageError
-from .grade import add_assignment_options, assignment_from
+from .grade import add_assignment_options, add_no_isolation, assignment_from
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -62,15 +62,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         default="auto",
         help="a progress bar (terminal default) or one line per submission",
     )
+    add_no_isolation(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..batch.pipeline import BatchOptions, run_batch
     from ..batch.roster import RosterError, load_roster
+    from ..sandbox.runners import RunnerError, require_sandbox
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    try:
+        require_sandbox(args.no_isolation)  # refused here, not in every worker
+    except RunnerError as exc:
+        raise UsageError(str(exc)) from None
     assignment = assignment_from(args)
     try:
         roster = load_roster(Path(args.roster) if args.roster else None)
@@ -87,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         canvas_assignment_id=args.canvas_assignment_id or "",
         progress_bar={"auto": None, "bar": True, "lines": False}[args.progress],
         feedback=args.feedback,
+        unisolated=args.no_isolation,
     )
     summary = run_batch(options)
     print(

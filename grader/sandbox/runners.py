@@ -13,7 +13,7 @@ import signal
 import socket
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..submission import Submission
 from .limits import Limits
@@ -35,6 +35,14 @@ NEEDED = (
     (socket, "send_fds"),
     (socket, "AF_UNIX"),
 )
+
+
+class Runner(Protocol):
+    """What runs a submission's calls: a Sandbox, a PortableRunner or a CheckRunner."""
+
+    def run(
+        self, submission: Submission, calls: Mapping[str, Sequence[tuple[Any, ...]]]
+    ) -> SubmissionRun: ...
 
 
 class RunnerError(Exception):
@@ -131,19 +139,25 @@ class CheckRunner:
         return self.used or "portable"
 
 
-def grading_runner(no_isolation: bool, limits: Limits = Limits()) -> Any:  # noqa: B008
-    """The sandbox; where it is unavailable, the portable runner only if the instructor
-    passed --no-isolation, else RunnerError (grading runs untrusted code)."""
+def require_sandbox(no_isolation: bool) -> None:
+    """Grading runs students' code: RunnerError where the sandbox is unavailable, unless
+    the instructor passed --no-isolation."""
     why = sandbox_unavailable()
-    if why is None:
-        from .host import Sandbox
-
-        return Sandbox(limits)
-    if not no_isolation:
+    if why is not None and not no_isolation:
         raise RunnerError(
             f"{why}: grading runs students' code only in the sandbox "
             f"({NO_ISOLATION_FLAG} grades without isolation, for code you trust)"
         )
+
+
+def grading_runner(no_isolation: bool, limits: Limits = Limits()) -> Any:  # noqa: B008
+    """The sandbox; where it is unavailable, the portable runner if the instructor
+    passed --no-isolation (a Sandbox or a PortableRunner: both context managers)."""
+    require_sandbox(no_isolation)
+    if sandbox_unavailable() is None:
+        from .host import Sandbox
+
+        return Sandbox(limits)
     from .portable import PortableRunner
 
     return PortableRunner(limits)
