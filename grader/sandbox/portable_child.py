@@ -59,6 +59,7 @@ def main() -> NoReturn:
         if request is None or request.get("t") != "load":
             os._exit(0)
         _set_limits(Limits.from_json(request["limits"]))
+        sys.meta_path.insert(0, _HideOwnPackages())
         sys.addaudithook(_refuse)
         session = PortableSession(request, "portable")
         quiet = bool(request.get("quiet"))
@@ -133,6 +134,19 @@ def _refuse(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(f"{event} is not available during the check")
     if event in SIGNAL_EVENTS and not (event == "os.kill" and args and args[0] == os.getpid()):
         raise PermissionError(f"{event} is not available during the check")
+
+
+class _HideOwnPackages:
+    """The sandbox hides the grader's files from student code; here they sit beside
+    numpy, so what this process has not imported yet cannot be imported from now on
+    (the same ModuleNotFoundError as in the sandbox; a notebook's `from gdgrade import
+    check` takes its fallback in both)."""
+
+    OWN = frozenset({"grader", "gdgrade", "reference", "exercises", "templates"})
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name.partition(".")[0] in self.OWN and name not in sys.modules:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
 
 class PortableSession(Session):
