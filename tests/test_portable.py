@@ -123,6 +123,23 @@ def test_a_flood_of_output_is_cut_not_kept(tmp_path):
     assert len(run.load.stdout) < 2 * limits.output_bytes
 
 
+def test_results_still_in_the_pipe_when_the_child_exits_are_not_a_crash(tmp_path, monkeypatch):
+    """The child ends right after its last frame; a slow reader must still file it."""
+    import grader.sandbox.portable as portable
+
+    class SlowReader(portable.FrameReader):
+        def feed(self, data: bytes):
+            frames = super().feed(data)
+            if any(f.get("t") == "result" for f in frames):
+                time.sleep(0.6)  # the child has exited by now
+            return frames
+
+    monkeypatch.setattr(portable, "FrameReader", SlowReader)
+    path = write(tmp_path, "def gradient_step(x, grad, learning_rate):\n    return x\n")
+    run = PortableRunner(FAST).run(load_submission(path), {"gradient_step": [(1.0, 2.0, 0.1)]})
+    assert [o.status for o in run.outcomes["gradient_step"]] == ["returned"]
+
+
 def test_module_level_hang_uses_the_load_budget_and_later_definitions_count(tmp_path):
     path = write(
         tmp_path,

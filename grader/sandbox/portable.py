@@ -123,6 +123,7 @@ class ChildProcess:
         self.position = (-2, 0)  # (unit index, line) it last said it was running
         self.stderr_head = bytearray()
         self.killed = False
+        self.exited_at = 0.0
         reader = FrameReader(limits.result_bytes + 1_000_000)
         threading.Thread(target=self._read_frames, args=(reader,), daemon=True).start()
         threading.Thread(target=self._read_output, args=(output,), daemon=True).start()
@@ -195,8 +196,13 @@ class ChildProcess:
             try:
                 kind, frame = self.events.get(timeout=min(remaining, POLL_S))
             except queue.Empty:
-                if self.proc.poll() is not None and self.events.empty():
-                    raise Gone from None  # dead, though something holds its pipe open
+                if self.proc.poll() is None:
+                    continue
+                # Exited: its last frames may still be on their way to the queue, and
+                # end of file follows them, unless something else holds the pipe open.
+                self.exited_at = self.exited_at or time.monotonic()
+                if time.monotonic() - self.exited_at > EXIT_WAIT_S:
+                    raise Gone from None
                 continue
             if kind == "frame":
                 return frame
