@@ -38,6 +38,7 @@ class Check:
     text: str  # without the timing line and the runner line
     verdicts: tuple[tuple[str, str], ...]  # (function, mark)
     runner: str  # the last line
+    error: str = ""  # the first line of standard error, if any
 
 
 def files(root: Path) -> list[Path]:
@@ -59,7 +60,8 @@ def run_check(command: list[str], path: Path, runner: str, contain: bool = False
     runner_line = lines.pop() if lines and lines[-1].startswith("ran ") else ""
     kept = [line for line in lines if not TIMING.match(line)]
     verdicts = tuple((m[3], m[1]) for line in kept if (m := VERDICT.match(line)))
-    return Check(done.returncode, "\n".join(kept), verdicts, runner_line)
+    error = done.stderr.strip().split("\n")[0] if done.stderr.strip() else ""
+    return Check(done.returncode, "\n".join(kept), verdicts, runner_line, error)
 
 
 def main() -> int:
@@ -90,6 +92,9 @@ def main() -> int:
         failed |= not ok
         name = path.relative_to(CORPUS)
         print(f"{'same' if ok else 'DIFFERENT':9}  {name}  exit {sandbox.code}/{portable.code}")
+        for label, check in (("sandbox", sandbox), ("portable", portable)):
+            if not ok and check.error:
+                print(f"           {label}: {check.error[:200]}")
     print()
     print("| tests/submissions | count |")
     print("|---|---|")

@@ -181,6 +181,28 @@ def test_student_code_cannot_start_processes_or_signal_the_checker(tmp_path):
         assert outcome.error_message.startswith(event)
 
 
+def test_student_code_cannot_reach_c_functions_through_ctypes(tmp_path):
+    """PTRACE_ATTACH to the parent (tests/hostile/privileges.py) would stop the checker."""
+    path = write(
+        tmp_path,
+        """
+        import ctypes
+
+        def gradient_step(x, grad, learning_rate):
+            if x == 1:
+                ctypes.CDLL(None).ptrace(16, 0, None, None)
+            return ctypes.pythonapi.Py_GetVersion()
+        """,
+    )
+    calls = {"gradient_step": [(1.0, 1.0, 0.1), (2.0, 1.0, 0.1)]}
+    run = PortableRunner(FAST).run(load_submission(path), calls)
+    for outcome, event in zip(
+        run.outcomes["gradient_step"], ("ctypes.dl", "ctypes.dl"), strict=True
+    ):
+        assert outcome.error_type == "PermissionError"
+        assert outcome.error_message.startswith(event)
+
+
 def test_grader_modules_are_hidden_from_student_code_as_in_the_sandbox(tmp_path):
     path = write(
         tmp_path,

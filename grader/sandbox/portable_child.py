@@ -10,8 +10,9 @@ the same unit splitting, load budget, captures, encoding and messages. What diff
 - progress (which unit is running) travels as frames on the result channel;
 - where there is no SIGALRM (Windows), the load budget's alarm is a timer thread that
   interrupts the main thread;
-- a guard rail, not a boundary: an audit hook refuses to start processes or signal other
-  ones, and on POSIX the sandbox's rlimits are applied where the system allows them.
+- a guard rail, not a boundary: an audit hook refuses to start processes, signal other
+  ones or call C functions through ctypes, and on POSIX the sandbox's rlimits are
+  applied where the system allows them.
 
 It isolates nothing: on the student's own computer the code checked is their own. It
 keeps a hang, a crash or a flood of output from reaching the notebook or the terminal.
@@ -33,9 +34,14 @@ from .limits import Limits
 from .protocol import REQUEST_FD, RESULT_FD, receive, send
 
 ALARM_REPEAT_S = 0.05  # as the sandbox's interval timer: again, until the code yields
-# Audit events that start a process or signal another one (sys.addaudithook, PEP 578).
+# Audit events that start a process or signal another one (sys.addaudithook, PEP 578),
+# and ctypes' way to any C function (ptrace(PTRACE_ATTACH) would stop the checker).
 REFUSED_EVENTS = frozenset(
     {
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.dlsym/handle",
+        "ctypes.call_function",
         "os.fork",
         "os.forkpty",
         "os.exec",
@@ -131,7 +137,8 @@ def _set_limits(limits: Limits) -> None:
 
 
 def _refuse(event: str, args: tuple[Any, ...]) -> None:
-    """Refuse starting processes, and signalling any process but this one."""
+    """Refuse starting processes, calling C through ctypes, and signalling any process
+    but this one."""
     if event in REFUSED_EVENTS:
         raise PermissionError(f"{event} is not available during the check")
     if event in SIGNAL_EVENTS and not (event == "os.kill" and args and args[0] == os.getpid()):
