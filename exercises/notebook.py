@@ -109,7 +109,7 @@ def build(exercises: list[ExerciseCells]) -> NotebookNode:
             _markdown(f"{tag}-statement-en", demote_headings(ex.statement_en)),
             _code(f"{tag}-starter", starter_cell_source(ex.starter)),
             _code(f"{tag}-try", TRY_HEADER + ex.example),
-            _code(f"{tag}-check", f"{CHECK_HEADER}check({ex.function!r})"),
+            _code(f"{tag}-check", f'{CHECK_HEADER}check("{ex.function}")'),
         ]
     nb = new_notebook(cells=cells)
     nb.metadata = {

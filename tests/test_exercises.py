@@ -292,7 +292,7 @@ def test_notebook_has_each_exercise_in_order_statement_starter_try_then_check_ce
     by_id = {c.id: c for c in cells}
     for exercise in EXERCISE_IDS:
         check_cell = by_id[f"ex{BY_NAME[exercise].number}-check"].source
-        assert check_cell.splitlines()[-1] == f"check({exercise!r})"
+        assert check_cell.splitlines()[-1] == f'check("{exercise}")'
     for exercise in EXERCISE_IDS:
         tag = f"ex{BY_NAME[exercise].number}"
         for lang in catalog.LANGUAGES:
