@@ -56,6 +56,7 @@ class BatchOptions:
     times: Path | None = None  # a timestamp manifest (CSV)
     times_from_mtime: bool = False  # date files without another time by their mtime
     extensions: Path | None = None  # per-student due dates (CSV)
+    unisolated: bool = False  # --no-isolation: where the sandbox is unavailable, grade anyway
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ def _grade(
     from .runner import run_tasks
 
     tasks = tasks_for(gradebook, todo, options.directory)
-    config = WorkerConfig(options.assignment, options.limits, settings.described["feedback_format"])
+    feedback_format = settings.described["feedback_format"]
+    config = WorkerConfig(options.assignment, options.limits, feedback_format, options.unisolated)
 
     def on_result(task: Task, result: Result) -> None:
         gradebook.add_result(task.submission_id, run_id, settings, result)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import EXIT_FAULT, EXIT_OK, UsageError
-from .grade import add_assignment_options, assignment_from
+from .grade import add_assignment_options, add_no_isolation, assignment_from
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +83,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default="auto",
         help="a progress bar (terminal default) or one line per submission",
     )
+    add_no_isolation(parser)
     parser.set_defaults(run=run)
 
 
@@ -90,10 +91,15 @@ def run(args: argparse.Namespace) -> int:
     from ..batch.pipeline import BatchOptions, run_batch
     from ..batch.roster import RosterError, load_roster
     from ..sandbox.host import requested_isolation
+    from ..sandbox.runners import RunnerError, require_sandbox
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
+    try:
+        require_sandbox(args.no_isolation)  # refused here, not in every worker
+    except RunnerError as exc:
+        raise UsageError(str(exc)) from None
     assignment = assignment_from(args)
     try:
         roster = load_roster(Path(args.roster) if args.roster else None)
@@ -113,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         times=Path(args.times) if args.times else None,
         times_from_mtime=args.times_from_mtime,
         extensions=Path(args.extensions) if args.extensions else None,
+        unisolated=args.no_isolation,
     )
     summary = run_batch(options)
     print(
