@@ -105,3 +105,12 @@ def screenshot(driver, page: Path, width: int, target: Path, most: int = 4000) -
     show(driver, page, width, min(tall, most))
     target.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(target))
+
+
+def final_scores(out: Path) -> dict[str, str]:
+    """student -> final score, as grades.csv has it (the scores class.html must show)."""
+    import csv
+
+    with open(out / "grades.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {row["student"]: row["final"] for row in rows}

@@ -66,3 +66,39 @@ def test_report_shows_first_failing_case_above_first_passing_one(graded, driver,
     mixed = [(f, p) for f, p in sections if f is not None and p is not None]
     assert mixed, "the sample report has no exercise with both failing and passing cases"
     assert all(f < p for f, p in mixed), mixed
+
+
+def test_class_page_lists_students_sortable_filterable_linked_to_reports(graded, driver):
+    browser.show(driver, graded / "class.html", browser.DESKTOP)
+    ids = "return [...document.querySelectorAll('#student-table tbody tr')].filter(r => !r.hidden)"
+    ids += ".map(r => r.cells[0].textContent.trim())"
+    final = driver.find_element("css selector", "#student-table th:nth-child(7)")
+    final.click()
+    final.click()  # second click: highest final score first
+    scores = {s: float(x) for s, x in browser.final_scores(graded).items()}
+    shown = driver.execute_script(ids)
+    assert [scores[s] for s in shown] == sorted(scores.values(), reverse=True)
+    driver.find_element("id", "student-filter").send_keys(browser.MISTAKES[-3:])
+    assert driver.execute_script(ids) == [browser.MISTAKES]
+    links = driver.execute_script(
+        "return [...document.querySelectorAll('a[href^=\"reports/\"]')].map(a => a.href)"
+    )
+    assert {Path(href.removeprefix("file://")).name for href in links} == {
+        f"{s}.html" for s in browser.CLASS
+    }
+    assert all(Path(href.removeprefix("file://")).is_file() for href in links)
+
+
+def test_class_histogram_shows_every_count_and_the_full_marks_edge(graded, driver):
+    browser.show(driver, graded / "class.html", browser.DESKTOP)
+    hidden = driver.execute_script(
+        "return [...document.querySelectorAll('svg.hist text.n')].filter(t => {"
+        " const s = t.closest('svg').getBoundingClientRect(), r = t.getBoundingClientRect();"
+        " return r.top < s.top || r.bottom > s.bottom; }).length"
+    )
+    assert hidden == 0
+    edges = driver.execute_script(
+        "return [...document.querySelector('svg.hist').querySelectorAll('text.axis')]"
+        ".map(t => t.textContent)"
+    )
+    assert edges[0] == "0" and edges[-1] == "100"
