@@ -5,6 +5,7 @@ Nothing is downloaded: where the browser or its driver is missing, `missing()` s
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -50,16 +51,28 @@ def missing() -> str | None:
 
 
 def grade_class(folder: Path, out: Path) -> Path:
-    """Grade the sample class with `gdgrade batch` into `out`; returns `out`."""
+    """Grade the sample class with `gdgrade batch` into `out` (a sibling of `folder`, so the
+    pages name the files as class/<id>.py, not by where they were made); returns `out`."""
     folder.mkdir(parents=True, exist_ok=True)
     for student, files in CLASS.items():
         source = "\n\n".join((SUBMISSIONS / f).read_text("utf-8") for f in files)
         (folder / f"{student}.py").write_text(source, encoding="utf-8")
-    command = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out)]
-    ran = subprocess.run([*command, "--seed", "7", "--lang", "ko"], capture_output=True, text=True)
+    root = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-m", "grader", "batch", folder.name, "--out", out.name]
+    ran = subprocess.run(
+        [*command, "--seed", "7", "--lang", "ko"],
+        capture_output=True,
+        text=True,
+        cwd=folder.parent,
+        env=env,
+    )
     if ran.returncode != 0:
         raise RuntimeError(f"gdgrade batch failed:\n{ran.stderr}")
-    return out
+    return folder.parent / out.name
 
 
 @contextmanager
