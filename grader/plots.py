@@ -336,6 +336,60 @@ def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figu
     return Figure(kind, name, _draw(key, paint), student is not None)
 
 
+def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float) -> bool:
+    """On the f(x) picture the two paths would be hard to tell apart: different numbers of
+    steps, or every common step within 1% of the window's width of the reference's."""
+    if len(student) != len(reference):
+        return True
+    with np.errstate(all="ignore"):
+        gap = np.abs(student - reference)
+    return bool(np.all(np.isfinite(gap)) and gap.max(initial=0.0) < 0.01 * (hi - lo))
+
+
+def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure | None:
+    """x_k against k for a failing case whose paths look alike on f(x): a shifted path or
+    one step too few or too many shows here, the count of steps written at each end."""
+    if case.status == "passed":
+        return None
+    reference = _reference_path(exercise, case)[:, 0]
+    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    if got is None or not len(got):
+        return None
+    student = got[:, 0]
+    start = float(case.args[_START[exercise]])
+    lo, hi = _window(reference, student, start)
+    if not look_alike(reference, student, lo, hi):
+        return None
+
+    def paint(ax: Any) -> None:
+        ks, ms = np.arange(1, len(reference) + 1), np.arange(1, len(student) + 1)
+        ax.set_xscale("log")
+        ax.set_xlim(0.8, 1.3 * max(len(ks), len(ms)))
+        both = np.concatenate([reference, student])
+        both = both[np.isfinite(both)]
+        if both.size:
+            pad = max(0.08 * float(np.ptp(both)), 1e-9)
+            ax.set_ylim(float(both.min()) - pad, float(both.max()) + pad)
+        ax.plot(*_thin(ax, ks, reference), "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8)
+        ax.plot(*_thin(ax, ms, student), "o:", color=STUDENT, ms=3, lw=1)
+        for k, x, color, dy in ((ks, reference, REFERENCE, -12), (ms, student, STUDENT, 6)):
+            if np.isfinite(x[-1]):
+                ax.annotate(
+                    f"{len(k)}",
+                    (k[-1], x[-1]),
+                    xytext=(-4, dy),
+                    textcoords="offset points",
+                    ha="right",
+                    color=color,
+                    fontsize=8,
+                )
+        ax.grid(True)
+        ax.set_xlabel("k")
+        ax.set_ylabel("$x_k$")
+
+    return Figure("steps", name, _draw(f"{key}-steps", paint), True)
+
+
 def _loss_axes(ax: Any) -> None:
     from matplotlib.ticker import MaxNLocator
 
@@ -427,7 +481,9 @@ def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
             continue
         key = f"{e.id}-{case.id}"
         if e.id in _START:
-            out[e.id] = [descent_figure(e.id, case, case_name(case, lang), key)]
+            name = case_name(case, lang)
+            steps = steps_figure(e.id, case, name, key)
+            out[e.id] = [descent_figure(e.id, case, name, key), *([steps] if steps else [])]
         else:
             out[e.id] = [loss_figure(e.id, case, case_name(case, lang), key)]
     both = sgd_batch_figure(report, lang)

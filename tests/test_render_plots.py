@@ -152,3 +152,23 @@ def test_step_labels_start_at_x0_and_never_overlap():
     gaps = [np.hypot(*(a - b)) for i, a in enumerate(placed) for b in placed[i + 1 :]]
     assert min(gaps) >= plots.LABEL_GAP
     assert len(labels) < len(steps)  # the crowded last steps go unlabelled
+
+
+def test_paths_that_coincide_on_f_get_a_second_picture_of_x_against_step():
+    reference_path = 3.25 - 0.15 * 0.5 ** np.arange(200)
+    assert plots.look_alike(reference_path, reference_path[:-1], 2.6, 4.6)  # one step short
+    assert plots.look_alike(reference_path, reference_path + 1e-3, 2.6, 4.6)
+    assert not plots.look_alike(reference_path, reference_path - 0.5, 2.6, 4.6)
+    for report in (partial_report(), correct_report()):
+        gd = next(e for e in report.exercises if e.id == "gradient_descent")
+        drawn = plots.figures(report, "ko")["gradient_descent"]
+        kinds = [f.kind for f in drawn]
+        case = plots.choose(report, gd)
+        got = plots.path_of(case.outcome.value, 2, 1)
+        expected = plots._reference_path("gradient_descent", case)
+        lo, hi = plots._window(expected[:, 0], got[:, 0], float(case.args[2]))
+        alike = case.status != "passed" and plots.look_alike(expected[:, 0], got[:, 0], lo, hi)
+        assert kinds == (["descent", "steps"] if alike else ["descent"])
+    assert "steps" not in [
+        f.kind for f in plots.figures(correct_report(), "ko")["gradient_descent"]
+    ]
