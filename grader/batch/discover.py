@@ -82,7 +82,10 @@ def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
             item = _from_file(entry)
         else:
             item = Skipped(entry, "not a .py or .ipynb file")
-        (found if isinstance(item, Found) else skipped).append(item)
+        if isinstance(item, Found):
+            found.append(item)
+        else:
+            skipped.append(item)
     found.sort(key=lambda f: (f.student, f.order, str(f.path)))
     return Discovery(tuple(found), tuple(skipped))
 
