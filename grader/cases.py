@@ -218,15 +218,10 @@ def _batch_tag(m: int, bs: int) -> str:
     return "divides m" if m % bs == 0 else "last batch smaller"
 
 
-def _batch_tag(m: int, bs: int) -> str:
-    if bs > m:
-        return "batch_size > m"
-    return "divides m" if m % bs == 0 else "last batch smaller"
-
-
 def _data_cases(rng, with_batch: bool):
     """(slug, X, y, lr fraction, epochs, batch size, tags) for exercises 7-9."""
     shapes = [(23, 3, 5), (50, 1, 7), (40, 5, 8), (1, 2, 4), (12, 3, 20), (30, 2, 1)]
+    bs: int | None  # None: one batch size for exercises without one
     for m, d, bs in shapes:
         if not with_batch and bs != shapes[0][2]:
             bs = None

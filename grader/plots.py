@@ -40,8 +40,8 @@ import numpy as np
 from gdgrade.losses import loss
 
 from .compare import as_float_array
-from .formats.view import case_name, concealed
-from .report import CaseResult, ExerciseResult, GradeReport
+from .formats.view import case_name
+from .report import CaseResult, ExerciseResult, GradeReport, concealed
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"
@@ -49,7 +49,7 @@ CURVE = "#555555"
 LABELLED_STEPS = 3
 MIN_PIXELS = 1.5
 
-_RC = {
+_RC: dict[Any, Any] = {  # matplotlib types the keys as a Literal of its settings
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
@@ -149,6 +149,7 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
         width = 1 if not loss_curve else np.asarray(c.args[2]).size
         readable = path_of(c.outcome.value, _PATH_INDEX[exercise.id], width) is not None
         path = _reference_path(exercise.id, c)
+        assert path is not None  # `fit` holds only such cases
         steps = -len(path) if loss_curve else 0
         return (c.status == "passed", not readable, _diverges(exercise.id, c, path), steps)
 
@@ -260,7 +261,9 @@ def _curve(
 
 
 def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
-    reference = _reference_path(exercise, case)[:, 0]
+    path = _reference_path(exercise, case)
+    assert path is not None  # choose() picks only cases with one
+    reference = path[:, 0]
     got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
     student = got[:, 0] if got is not None else None
     start = float(case.args[_START[exercise]])
@@ -307,7 +310,9 @@ def _loss_axes(ax: Any) -> None:
 def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
     X, y, w0 = case.args[0], case.args[1], case.args[2]
     width = np.asarray(w0).size
-    reference = epoch_losses(X, y, w0, _reference_path(exercise, case))
+    path = _reference_path(exercise, case)
+    assert path is not None  # choose() picks only cases with one
+    reference = epoch_losses(X, y, w0, path)
     got = path_of(case.outcome.value, 1, width)
     student = epoch_losses(X, y, w0, got) if got is not None else None
 

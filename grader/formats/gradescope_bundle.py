@@ -126,7 +126,7 @@ def core_metadata(dist: metadata.Distribution) -> str:
         fields["Requires-Python"] = project.get("requires-python")
     else:
         requires = list(dist.requires or [])
-        fields = {k: meta.get(k) for k in ("Summary", "Requires-Python")}
+        fields = {k: meta.get_all(k, [None])[0] for k in ("Summary", "Requires-Python")}
     extras = sorted({m for r in requires for m in re.findall(r'extra == "([^"]+)"', r)})
     lines = ["Metadata-Version: 2.1", f"Name: {DISTRIBUTION}", f"Version: {__version__}"]
     lines += [f"{k}: {v}" for k, v in fields.items() if v]
