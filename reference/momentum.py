@@ -68,7 +68,9 @@ def _variant(
 
 
 # One iteration of another momentum recurrence: (x, v, eta, mu, fp) -> (new x, new v).
-Step = Callable[[np.ndarray, np.ndarray, float, float, Callable], tuple[np.ndarray, np.ndarray]]
+Step = Callable[
+    [np.ndarray, np.ndarray, float, float, Callable[..., Any]], tuple[np.ndarray, np.ndarray]
+]
 
 
 def _lookahead_step(x, v, lr, mom, fp):

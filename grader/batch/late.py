@@ -31,7 +31,7 @@ def with_lateness(
     return out
 
 
-def penalty_rows(entries: Iterable[Entry]) -> list[tuple]:
+def penalty_rows(entries: Iterable[Entry]) -> list[tuple[object, ...]]:
     """What the gradebook's penalties table keeps, one row per assessed submission."""
     return [
         (e.submission_id, e.lateness.status, e.lateness.due.isoformat(), e.lateness.late_s,
