@@ -98,9 +98,8 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
             tests.append(_ungraded_test(e, lang))
         for view in case_views(report, e, lang):
             tests.append(_case_test(view, lang, report.reveal_hidden))
-    return {
+    data: dict[str, Any] = {
         "score": report.score,
-        "execution_time": round(report.duration_s, 2),
         "output": output,
         "output_format": "md",
         "test_output_format": "text",
@@ -120,3 +119,6 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
         },
         "tests": tests,
     }
+    if report.reveal_hidden:  # the total time sums hidden calls' times: the student's channel
+        data["execution_time"] = round(report.duration_s, 2)
+    return data

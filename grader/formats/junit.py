@@ -32,7 +32,9 @@ def _properties(suite: ET.Element, pairs: list[tuple[str, str]]) -> None:
 
 def _receipt(report: GradeReport, lang: str) -> list[tuple[str, str]]:
     v = report.versions
-    notice = [("audience", text(lang, "ui", "ta_only"))] if report.reveal_hidden else []
+    notice = []
+    if report.reveal_hidden:  # the TA's record
+        notice = [("audience", text(lang, "ui", "ta_only")), ("seed", str(report.seed))]
     return [
         *notice,
         ("case_set", report.case_set),
