@@ -87,7 +87,7 @@ def rows(cases: tuple[Any, ...], policy: Policy, lang: str) -> tuple[Row, ...]:
             name = text(lang, "ui", "hidden_case", n=k)
             out.append(Row(f"hidden_{k}", name, True, case.status, (i,)))
     if pooled:
-        name = text(lang, "ui", "hidden_cases")
+        name = text(lang, "ui", "hidden_pooled")
         status = _status([cases[i] for i in pooled])
         out.append(Row("hidden", name, True, status, tuple(pooled)))
     return tuple(out)

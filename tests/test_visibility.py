@@ -27,7 +27,7 @@ from grader.visibility import LEVELS
 
 SEED = 6_104_725_389_114_027_339  # as large as a generated seed: no false match
 EXERCISES = ("gradient_descent", "linear_regression_gd", "momentum_descent", "sgd")
-LEAKY = '''
+LEAKY = """
 import numpy as np
 
 def gradient_descent(f, fp, x0, learning_rate, max_iter):
@@ -47,7 +47,7 @@ def momentum_descent(fp, x0, learning_rate, momentum, n_iter):
 
 def sgd(X, y, w0, learning_rate, n_epochs, rng):
     return np.zeros_like(w0), np.zeros((n_epochs + 1, len(w0)))
-'''
+"""
 LIMITS = Limits(call_wall_s=5.0, load_wall_s=10.0, submission_wall_s=120.0)
 STUDENT_FORMATS = sorted(FORMATS)
 
