@@ -17,7 +17,7 @@ from .model import CallOutcome, LoadReport
 from .results import Diagnosis
 from .score import Status
 from .values import encode
-from .visibility import DEFAULT_LEVEL, Policy, Row, evidence, rows, verdict_message
+from .visibility import DEFAULT_LEVEL, Policy, Row, evidence, fault_line, rows, verdict_message
 
 SCHEMA_VERSION = 2  # 2: the seed and hidden cases' detail left student-facing output
 
@@ -76,6 +76,13 @@ class GradeReport:
     @property
     def policy(self) -> Policy:
         return Policy(self.hidden_visibility, self.reveal_hidden)
+
+    @property
+    def shown_faults(self) -> tuple[str, ...]:
+        """The grader's faults as the reader may see them: in full for the TA only."""
+        if self.policy.ta:
+            return self.grader_errors
+        return tuple(fault_line(f) for f in self.grader_errors)
 
     @property
     def score(self) -> float:
@@ -272,7 +279,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
             "stdout": report.load.stdout,
             "duration_s": round(report.load.duration_s, 4),
         },
-        "grader_errors": list(report.grader_errors),
+        "grader_errors": list(report.shown_faults),
         "reproduce": reproduce,
     }
     if policy.ta:

@@ -129,3 +129,12 @@ def evidence(d: Any, cases: tuple[Any, ...], policy: Policy, lang: str) -> dict[
         elif key in _GIVEN or open_ or (key == "of" and not dropped):
             out[key] = value
     return out
+
+
+def fault_line(fault: str) -> str:
+    """A grader fault as a student may see it: where it happened and the exception's type.
+    Its message and traceback may hold what the grader was computing on a hidden case."""
+    where = fault.split(":", 1)[0].strip()
+    lines = fault.strip().splitlines()
+    kind = lines[-1].split(":", 1)[0].strip() if len(lines) > 1 else ""
+    return f"{where}: {kind}" if kind else where

@@ -248,3 +248,18 @@ def test_receipt_fingerprint_is_what_the_instructors_regrade_shows(graded, tmp_p
     assert graded.case_set == fingerprint(SEED)
     assert "--seed" not in graded.command and str(SEED) not in graded.command
     assert Path(graded.submission).name in graded.command
+
+
+@pytest.mark.parametrize("fmt", STUDENT_FORMATS)
+def test_a_grader_fault_shows_students_where_and_what_but_not_its_message(graded, fmt):
+    fault = (
+        "momentum_descent: Traceback (most recent call last):\n"
+        '  File "grader/diagnose.py", line 9, in _scheme\n'
+        "ValueError: shapes (37,) and (36,) differ at x0=2.718281828"
+    )
+    report = replace(graded, grader_errors=(fault,))
+    rendered = render(report, fmt, "en")
+    assert "2.718281828" not in rendered and "(37,)" not in rendered
+    if fmt in ("text", "html", "json", "gradescope"):  # those that list the faults
+        assert "momentum_descent: ValueError" in rendered
+    assert "2.718281828" in render(replace(report, reveal_hidden=True), "json", "en")

@@ -115,7 +115,7 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
             "student_id": visible(report.student_id) if report.student_id else None,
             "versions": report.versions,
             "command": visible(report.command),
-            "grader_errors": [visible(g) for g in report.grader_errors],
+            "grader_errors": [visible(g) for g in report.shown_faults],
         },
         "tests": tests,
     }
