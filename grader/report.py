@@ -148,7 +148,7 @@ def row_message(row: Row, lang: str) -> str:
     return visible(case_message(row.case, lang))
 
 
-def diagnosis_json(d: Diagnosis, lang: str, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+def diagnosis_json(d: Diagnosis, lang: str, shown: dict[str, Any]) -> dict[str, Any]:
     """`shown`: the evidence as the reader may see it (grader.visibility.evidence)."""
     return {
         "id": d.id,
@@ -156,7 +156,7 @@ def diagnosis_json(d: Diagnosis, lang: str, shown: dict[str, Any] | None = None)
         "title": text(lang, "mistakes", d.id, "title"),
         "message": text(lang, "mistakes", d.id, "explain"),
         "hint": text(lang, "mistakes", d.id, "hint"),
-        "evidence": d.evidence if shown is None else shown,
+        "evidence": shown,
     }
 
 
@@ -196,6 +196,7 @@ def row_json(row: Row, cases: tuple[CaseResult, ...], lang: str) -> dict[str, An
     if case is None:
         return data
     o = case.outcome
+    data["title"] = case.title.get(lang, case.title.get("en", ""))
     data["tags"] = list(case.tags)
     data["comparison"] = _comparison_json(case.comparison)
     data["call"] = {
