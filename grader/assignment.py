@@ -17,6 +17,7 @@ from typing import Any
 from .contract import EXERCISE_IDS
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
+from .score import PUBLIC_SHARE
 from .secret import SEED_LIMIT
 from .visibility import DEFAULT_LEVEL, LEVELS
 
@@ -47,6 +48,7 @@ class Assignment:
     hidden_visibility: str = DEFAULT_LEVEL  # what students see of hidden cases (visibility)
     lang: str = DEFAULT_LANG
     title: str = ""
+    public_share: float = PUBLIC_SHARE  # most of an exercise's points its public cases carry
 
     def points_for(self, exercise: str) -> float:
         return float(self.points.get(exercise, load_exercise(exercise).points))
@@ -106,6 +108,9 @@ def _from_file(path: Path) -> Assignment:
     if level not in LEVELS:
         raise AssignmentError(f"{path}: hidden_visibility must be one of {', '.join(LEVELS)}")
     seed = data.get("seed")
+    share = data.get("public_share", PUBLIC_SHARE)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise AssignmentError(f"{path}: public_share must be a number from 0 to 1")
     assignment = Assignment(
         points=dict(points),
         seed=None if seed is None else parse_seed(seed, f"{path}: seed"),
@@ -113,6 +118,7 @@ def _from_file(path: Path) -> Assignment:
         hidden_visibility=level,
         lang=lang,
         title=str(data.get("title", "")),
+        public_share=float(share),
     )
     try:
         return assignment.only(tuple(chosen))

@@ -81,7 +81,9 @@ def grade_exercise(
     source: str,
 ) -> ExerciseResult:
     points = assignment.points_for(exercise)
-    return exercise_result(exercise, points, sets, run.outcomes[exercise], run.load, source)
+    outcomes = run.outcomes[exercise]
+    share = assignment.public_share
+    return exercise_result(exercise, points, sets, outcomes, run.load, source, share)
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:

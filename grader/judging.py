@@ -11,7 +11,7 @@ from .expectation import Expectation
 from .model import CallOutcome, LoadReport
 from .report import CaseResult, ExerciseResult
 from .results import judge
-from .score import score_exercise
+from .score import PUBLIC_SHARE, score_exercise
 
 
 def exercise_result(
@@ -21,16 +21,17 @@ def exercise_result(
     outcomes: Sequence[CallOutcome],
     load: LoadReport,
     source: str = "",
+    public_share: float = PUBLIC_SHARE,
 ) -> ExerciseResult:
     meta = load_exercise(exercise)
     runs = [judge(e, o) for e, o in zip(sets, outcomes, strict=True)]
     diagnoses = diagnose(exercise, runs, load, source)
-    scored = score_exercise(meta, points, runs, diagnoses)
+    scored = score_exercise(meta, points, runs, diagnoses, public_share)
     cases = tuple(
         CaseResult(
             id=r.case.id,
             visibility=r.case.visibility,
-            weight=r.case.weight,
+            weight=points * share,  # the case's points
             tags=r.case.tags,
             title=r.case.title,
             credit=credit,
@@ -39,7 +40,7 @@ def exercise_result(
             args=r.case.args,
             expected=r.expectation.target,
         )
-        for r, credit in zip(runs, scored.credits, strict=True)
+        for r, credit, share in zip(runs, scored.credits, scored.shares, strict=True)
     )
     return ExerciseResult(
         id=exercise,
@@ -51,4 +52,5 @@ def exercise_result(
         cases=cases,
         diagnoses=diagnoses,
         cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
+        gate=scored.gate,
     )

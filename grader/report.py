@@ -53,6 +53,9 @@ class ExerciseResult:
     cases: tuple[CaseResult, ...]
     diagnoses: tuple[Diagnosis, ...]
     cap: float | None = None  # the rng fallback's credit cap, when it applied
+    # public and degenerate cases earned at most this (the credit earned on the cases that
+    # need a working solution; grader.score), when it held a case's credit down
+    gate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def _exercise_json(e: ExerciseResult, policy: Policy, lang: str) -> dict[str, An
         "status": e.status,
         "status_text": text(lang, "status", e.status),
         "rng_fallback_cap": e.cap,
+        "evidence_gate": e.gate,
         "diagnoses": [
             diagnosis_json(d, lang, evidence(d, e.cases, policy, lang)) for d in e.diagnoses
         ],

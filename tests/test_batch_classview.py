@@ -1,19 +1,31 @@
 """The class summary: score histograms, diagnosis counts with example students, incidents,
-grader faults kept apart, and a page that escapes whatever a file name holds."""
+grader faults kept apart, integrity flags for the TA (possibly hard-coded exercises,
+identical files), and a page that escapes whatever a file name holds."""
 
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from trivial_answers import lookup_table, trivial_source
+
+from gdgrade.expectations import public_expectations
 from grader.batch.classview import class_view, histogram
 from grader.batch.exports import ExportContext
 from grader.batch.outputs import OutputOptions, write_class_page
 from grader.batch.progress import Progress
 from grader.batch.standings import Entry, standings
+from grader.contract import EXERCISE_IDS
+from grader.i18n import text
 
 POINTS = {"gradient_step": 5.0, "sgd": 15.0}
+SUBMISSIONS = Path(__file__).parent / "submissions"
 
 
 def exercise(score: float, max_score: float, diagnoses=(), incidents=None, status="partial"):
@@ -160,3 +172,80 @@ def test_progress_bar_shows_count_and_rate() -> None:
     progress.update("s1", "graded", 1, 2)
     progress.close()
     assert "1/2" in stream.getvalue() and "sub/s" in stream.getvalue()
+
+
+# --- integrity flags for the TA ----------------------------------------------------------
+
+
+def counted(student: str, sha: str, public: list[int], hidden: list[int]) -> Entry:
+    step = {**exercise(0, 5), "public": public, "hidden": hidden}
+    sgd = {**exercise(15, 15, status="passed"), "public": [6, 6], "hidden": [6, 6]}
+    return replace(entry(student, summary(step, sgd)), sha256=sha)
+
+
+FLAGGED_CLASS = [
+    counted("copier", "a" * 64, [7, 7], [2, 5]),  # every public case, most hidden ones failed
+    counted("close", "b" * 64, [7, 7], [3, 5]),  # most hidden cases pass: an ordinary slip
+    counted("buggy", "c" * 64, [6, 7], [0, 5]),  # a public case fails too: no sign of copying
+    counted("twin1", "d" * 64, [7, 7], [5, 5]),
+    counted("twin2", "d" * 64, [7, 7], [5, 5]),
+]
+
+
+def test_an_exercise_passing_every_public_case_and_failing_most_hidden_ones_is_flagged():
+    v = view(FLAGGED_CLASS)
+    assert [(h.student, h.exercise, h.public, h.hidden) for h in v.hard_coded] == [
+        ("copier", "gradient_step", (7, 7), (2, 5))
+    ]
+
+
+def test_the_same_file_under_different_students_is_flagged():
+    v = view(FLAGGED_CLASS)
+    assert [(g.sha256, g.students) for g in v.identical] == [("d" * 64, ("twin1", "twin2"))]
+    assert view(FLAGGED_CLASS[:3]).identical == ()
+
+
+def test_digests_from_before_the_case_counts_raise_no_flag():
+    assert view(CLASS).hard_coded == ()
+
+
+def page_rows(page: str, kind: str) -> list[str]:
+    return re.findall(rf'<tr class="{kind}">(.*?)</tr>', page, flags=re.S)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_class_page_shows_both_flags_to_the_ta(tmp_path: Path, lang: str) -> None:
+    page = write_class_page(
+        tmp_path, standings(FLAGGED_CLASS), FLAGGED_CLASS, options(tmp_path, lang)
+    ).read_text("utf-8")
+    (row,) = page_rows(page, "hard-coded")
+    assert "copier" in row and "gradient_step" in row and "2 / 5" in row
+    (group,) = page_rows(page, "identical")
+    assert "twin1" in group and "twin2" in group and "d" * 12 in group
+    assert text(lang, "batch", "hard_coded") in page and text(lang, "batch", "identical") in page
+
+
+def test_a_real_batch_flags_a_lookup_table_and_a_copied_file(tmp_path: Path) -> None:
+    """Graded by `gdgrade batch`: the lookup table of the public answers is flagged on
+    every exercise, the file handed in twice is flagged once, and honest work is not."""
+    shipped = {e: public_expectations(e) for e in EXERCISE_IDS}
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "2024000001.py").write_text(
+        trivial_source("public_answer", lookup_table(shipped)), encoding="utf-8"
+    )
+    for student in ("2024000002", "2024000003"):
+        shutil.copy(SUBMISSIONS / "correct" / "loops.py", folder / f"{student}.py")
+    shutil.copy(SUBMISSIONS / "correct" / "vectorised.py", folder / "2024000004.py")
+    out = tmp_path / "out"
+    command = ["batch", str(folder), "--out", str(out), "--seed", "7", "--feedback", "text"]
+    ran = subprocess.run([sys.executable, "-m", "grader", *command], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    page = (out / "class.html").read_text("utf-8")
+    flagged = page_rows(page, "hard-coded")
+    assert len(flagged) == len(EXERCISE_IDS)
+    assert all("2024000001" in row for row in flagged)
+    for exercise_id in EXERCISE_IDS:
+        assert any(f"<code>{exercise_id}</code>" in row for row in flagged)
+    (group,) = page_rows(page, "identical")
+    assert "2024000002" in group and "2024000003" in group and "2024000004" not in group

@@ -339,6 +339,32 @@ def test_notebook_cell_that_kills_the_process_is_skipped(sandbox: Sandbox, tmp_p
     assert "exited (code 0)" in problem.message
 
 
+def test_module_code_that_shrinks_the_progress_memory_then_dies_is_the_students_crash(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The trusted side reads the child's progress after a crash: a record the student
+    shrank or filled with nonsense must never crash it (a grader fault) or be believed."""
+    run = run_notebook(
+        sandbox,
+        tmp_path,
+        [
+            "import contextlib, mmap, os, struct\n"
+            "for fd in range(3, 64):\n"
+            "    with contextlib.suppress(OSError):\n"
+            "        os.ftruncate(fd, 0)",
+            GRADIENT_STEP,
+            "with contextlib.suppress(OSError, ValueError), mmap.mmap(5, 16) as m:\n"
+            "    struct.pack_into('<qq', m, 0, 2**62, -7)\n"
+            "os._exit(0)",
+        ],
+    )
+    # which cell died cannot be known, so it cannot be skipped: the load fails, as the
+    # student's own crash, and nothing of the nonsense position reaches the report
+    assert run.outcomes["gradient_step"][0].status == "missing"
+    assert [p.kind for p in run.load.problems] == ["crashed", "crashed"]
+    assert all(p.cell is None and p.line is None for p in run.load.problems)
+
+
 def test_a_call_that_times_out_does_not_stop_the_next_calls(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -107,6 +107,19 @@ def is_expected(value: Any, expected: Any) -> bool:
 
 
 OUT_DIR = "grader-out"  # stands for the directory the grader writes reports to
+WALK_BUDGET_S = 0.5  # walk_for_secrets.py, per call (the call limit is 1 s)
+
+
+def secret_needles() -> dict[str, bytes]:
+    """What a file-system walk must not find: each expected value as the grader's
+    directory stores it, and a line of the reference solution's source."""
+    needles = {
+        f"expected {k}": repr(float(v)).encode()
+        for k, v in enumerate(EXPECTED["numerical_derivative"])
+    }
+    source = (REPO / "reference" / "derivatives.py").read_text().splitlines()
+    needles["reference"] = max(source, key=len).strip().encode()
+    return needles
 
 
 def run_hostile(
@@ -124,6 +137,9 @@ def run_hostile(
         "__PORT__": str(port),
         "__HOST_PID__": str(os.getpid()),
         "__ZYGOTE_PID__": str(sandbox.zygote_pid),
+        "__NEEDLES__": json.dumps({k: v.hex() for k, v in secret_needles().items()}).encode().hex(),
+        "__ROOTS__": json.dumps([str(out_dir), str(REPO)]).encode().hex(),
+        "__BUDGET_S__": str(WALK_BUDGET_S),
     }.items():
         source = source.replace(key, value)
     path = tmp_path / name
@@ -252,6 +268,13 @@ def check_hidden_feedback_conceals_inputs(
         shown = json.dumps(row_json(row, (case,), "en"))
         for secret in (repr(x), spelled, f"{o.duration_s:.4f}"[:5], case.id, "probe"):
             assert secret not in shown, secret
+
+
+def check_walk_found_nothing(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -> None:
+    for outcome in outcomes:
+        summary, *found = outcome.value
+        assert int(summary.split()[1]) > 100, summary  # it did read files (the system's)
+        assert found == [], found
 
 
 CHECKS = {

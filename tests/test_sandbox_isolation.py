@@ -36,6 +36,7 @@ ALLOWED_GRADER_MODULES = {
     "grader.sandbox.child",
     "grader.sandbox.exercise",
     "grader.sandbox.isolation",
+    "grader.sandbox.landlock",
     "grader.sandbox.limits",
     "grader.sandbox.protocol",
     "grader.sandbox.seccomp",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import signal
+from types import SimpleNamespace
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.functions import FunctionSpec
 from grader.sandbox import Limits
+from grader.sandbox.driver import SubmissionDriver
 from grader.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
 from grader.values import RngSpec, encode
 
@@ -94,3 +98,42 @@ def test_load_problems_point_into_cells_and_drop_unknown_kinds() -> None:
         ("timeout", None, None),
     ]
     assert len(problems[1].message) == 600
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FIELDS = ("t", "i", "r", "status", "value", "stdout", "duration", "mutated", "calls")
+FIELDS += ("error_type", "error_message", "traceback", "signal", "exit")
+FIELDS += ("defined", "problems", "kind", "message", "line", "detail")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(FIELDS), JSON | st.sampled_from(["returned", "gone"])),
+    st.lists(st.dictionaries(st.sampled_from(FIELDS), JSON | st.just("crashed")), max_size=3),
+)
+def test_any_json_object_the_child_sends_is_read_without_an_exception(
+    message: dict[str, object], problems: list[dict[str, object]]
+) -> None:
+    """The child's frames are the student's to forge: whatever valid JSON arrives, reading
+    it gives an outcome or a load report, never a trusted-side exception (a grader fault)."""
+    outcome = result_outcome(message, 0.5, PARAMS, 3, LIMITS)
+    assert outcome.status in ("returned", "raised", "bad_return", "memory", "crashed")
+    assert exercise_death(message, LIMITS, 0.5).status in ("crashed", "timeout")
+    line_map = tuple((k, None, k) for k in range(1, 6))
+    for problem in load_problems([message, *problems], line_map):
+        assert problem.line is None or 1 <= problem.line <= 5
+    driver = SubmissionDriver.__new__(SubmissionDriver)
+    driver.names, driver.host_problems, driver.limits = ["gradient_step"], [], LIMITS
+    driver.submission = SimpleNamespace(line_map=line_map)  # type: ignore[assignment]
+    report = driver._report(message | {"problems": problems})
+    assert set(report.defined) <= {"gradient_step"} and report.duration_s >= 0

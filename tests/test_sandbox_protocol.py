@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 import time
@@ -9,11 +10,15 @@ import time
 import pytest
 
 from grader.sandbox import Limits
+from grader.sandbox.process import progress_memory
 from grader.sandbox.protocol import (
     HEADER,
+    PROGRESS,
+    UNKNOWN_POSITION,
     Deadline,
     FrameReader,
     ProtocolError,
+    decode_progress,
     pack,
     receive,
     send,
@@ -83,3 +88,28 @@ def test_limits_round_trip_and_reject_nonsense() -> None:
         Limits(call_wall_s=0)
     with pytest.raises(ValueError, match="memory_mb"):
         Limits(memory_mb=True)
+
+
+def test_progress_memory_cannot_be_resized_or_unsealed_by_its_holder() -> None:
+    fd = progress_memory()
+    try:
+        for size in (0, 3, 1 << 20):
+            with pytest.raises(PermissionError):
+                os.ftruncate(fd, size)
+        with pytest.raises(PermissionError):
+            os.pwrite(fd, b"x" * 64, 0)  # writing past the end would grow it
+        with pytest.raises(PermissionError):
+            fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE)
+        os.pwrite(fd, PROGRESS.pack(3, 12), 0)  # the child's own writes still work
+        assert decode_progress(os.pread(fd, PROGRESS.size, 0), lines=20) == (3, 12)
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x01\x02\x03", PROGRESS.pack(2**62, 5), PROGRESS.pack(1, -7), PROGRESS.pack(-9, 0)],
+    ids=["empty", "short", "huge index", "negative line", "negative index"],
+)
+def test_a_progress_record_no_unit_can_have_reads_as_unknown(data: bytes) -> None:
+    assert decode_progress(data, lines=20) == UNKNOWN_POSITION

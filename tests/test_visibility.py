@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -123,8 +124,20 @@ def leaks(report: GradeReport, fmt: str, lang: str = "en") -> set[str]:
     secret = _tokens(report, "hidden") - _tokens(report, "public")
     rendered = render(report, fmt, lang)
     chance = render(public_only(report), fmt, lang)
-    found = {s for s in secret if s and s in rendered and s not in chance}
+    found = {s for s in secret if s and _occurs(s, rendered) and not _occurs(s, chance)}
     return found | {s for s in (str(SEED), f"{SEED:x}") if s in rendered}
+
+
+def _occurs(token: str, rendered: str) -> bool:
+    """The token as a whole: a number not inside a longer one (1.333 is not in 1.3333)."""
+    if token not in rendered:
+        return False
+    pattern = re.escape(token)
+    if token[0].isdigit() or token[0] in "-.":
+        pattern = r"(?<![\d.])" + pattern
+    if token[-1].isdigit():
+        pattern += r"(?![\d])"
+    return re.search(pattern, rendered) is not None
 
 
 def render(report: GradeReport, fmt: str, lang: str) -> str:

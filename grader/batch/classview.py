@@ -2,13 +2,15 @@
 
 Scores and diagnoses come from the counted submission of each student (the attempt rule);
 grader faults are collected from every active submission, and kept apart from what the
-students' code did (time-outs, crashes, unreadable files).
+students' code did (time-outs, crashes, unreadable files). For the TA's eyes only, two
+integrity flags: an exercise that passes every public case but fails most hidden ones
+(possibly hard-coded), and the same file (sha256) handed in under different students.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +74,24 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class HardCoded:
+    """An exercise that passes every public case and fails most hidden ones."""
+
+    student: str
+    exercise: str
+    public: tuple[int, int]  # passed, total
+    hidden: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Identical:
+    """One file content (sha256) counted for several students."""
+
+    sha256: str
+    students: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ClassView:
     title: str
     lang: str
@@ -89,6 +109,8 @@ class ClassView:
     pending: tuple[str, ...]
     faults: tuple[Problem, ...]
     names: dict[str, str]  # student id -> name, where the roster or the LMS file name says
+    hard_coded: tuple[HardCoded, ...] = ()
+    identical: tuple[Identical, ...] = ()
 
 
 def histogram(values: Sequence[float], top: float, bins: int = BINS) -> tuple[Bin, ...]:
@@ -199,6 +221,37 @@ def faults(entries: Sequence[Entry]) -> tuple[Problem, ...]:
     return tuple(found)
 
 
+def possibly_hard_coded(scores: Mapping[str, Any]) -> bool:
+    """Every public case passed, and more than half of the hidden ones failed."""
+    public, hidden = scores.get("public"), scores.get("hidden")
+    if not public or not hidden or public[1] == 0 or hidden[1] == 0:
+        return False  # a digest from before these counts, or no cases of one kind
+    return public[0] == public[1] and 2 * hidden[0] < hidden[1]
+
+
+def hard_coded(standings: Sequence[Standing], exercises: Sequence[str]) -> tuple[HardCoded, ...]:
+    found = []
+    for s in standings:
+        for exercise in exercises:
+            x = s.counted.exercise_scores.get(exercise)
+            if x is not None and possibly_hard_coded(x):
+                found.append(HardCoded(s.student, exercise, tuple(x["public"]), tuple(x["hidden"])))
+    return tuple(found)
+
+
+def identical(standings: Sequence[Standing]) -> tuple[Identical, ...]:
+    """Counted submissions with the same content under different students."""
+    by_content: dict[str, set[str]] = {}
+    for s in standings:
+        if s.counted.sha256:
+            by_content.setdefault(s.counted.sha256, set()).add(s.student)
+    return tuple(
+        Identical(sha, tuple(sorted(students)))
+        for sha, students in sorted(by_content.items(), key=lambda kv: sorted(kv[1]))
+        if len(students) > 1
+    )
+
+
 def class_view(
     standings: Sequence[Standing],
     entries: Sequence[Entry],
@@ -236,4 +289,6 @@ def class_view(
         pending=tuple(s.student for s in standings if s.counted.status == PENDING),
         faults=faults(entries),
         names=names or {},
+        hard_coded=hard_coded(standings, exercises),
+        identical=identical(standings),
     )

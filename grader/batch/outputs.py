@@ -8,7 +8,9 @@ outputs after an interrupted-then-resumed batch equal those of an uninterrupted 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,19 @@ def load_entries(gradebook: Gradebook) -> list[Entry]:
 PARTS = (*EXPORT_FORMATS, "reports", "class")
 
 
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """While it lasts, files are created 0600 and folders 0700, whatever the caller's
+    umask: OUT holds every student's grades, reports and code, the seed and hidden
+    cases' details, and student code may run under another uid on this machine."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@private_umask()
 def write_all(
     out: Path, gradebook: Gradebook, options: OutputOptions, parts: Iterable[str] = PARTS
 ) -> tuple[list[Standing], list[Path]]:

@@ -28,7 +28,7 @@ from .gradebook import (
     SubmissionRow,
 )
 from .lock import Busy, OutputLock
-from .outputs import OutputOptions, write_all
+from .outputs import OutputOptions, private_umask, write_all
 from .progress import Progress
 from .roster import Roster
 from .settings import settings_for
@@ -66,13 +66,24 @@ def check_paths(directory: Path, out: Path) -> None:
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such directory")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _close_earlier_outputs(out)
     except OSError as exc:
         raise UsageError(f"cannot create output directory {out}: {exc.strerror}") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"output directory {out} is not writable")
 
 
+def _close_earlier_outputs(out: Path) -> None:
+    """An OUT left by an earlier batch may be open to others (files from before outputs
+    were private): close it to its owner. Any other existing folder keeps its mode (it
+    may be /tmp or a home), as what this batch writes into it is private anyway."""
+    mode = out.stat()
+    if (out / FILENAME).is_file() and mode.st_mode & 0o077 and mode.st_uid == os.geteuid():
+        out.chmod(mode.st_mode & 0o700)
+
+
+@private_umask()
 def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> BatchSummary:
     """Grade what is missing or changed in DIR into OUT; see docs/gradebook.md."""
     started = time.monotonic()

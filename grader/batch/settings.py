@@ -43,6 +43,7 @@ def settings_for(assignment: Assignment, limits: Limits, feedback_format: str) -
         "exercises": list(assignment.exercises),
         "points": {e: assignment.points_for(e) for e in assignment.exercises},
         "hidden": assignment.hidden,
+        "public_share": assignment.public_share,
         "reveal_hidden": assignment.reveal_hidden,
         "hidden_visibility": assignment.hidden_visibility,
         "lang": assignment.lang,

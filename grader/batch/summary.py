@@ -43,7 +43,15 @@ def _exercise(e: dict[str, Any]) -> dict[str, Any]:
         "status": e["status"],
         "diagnoses": [{"id": d["id"], "severity": d["severity"]} for d in e["diagnoses"]],
         "incidents": incidents,
+        "public": _passed(e["cases"], "public"),
+        "hidden": _passed(e["cases"], "hidden"),
     }
+
+
+def _passed(cases: Iterable[dict[str, Any]], visibility: str) -> list[int]:
+    """[passed, total] of the cases with this visibility (the class view's integrity flags)."""
+    chosen = [c for c in cases if c["visibility"] == visibility]
+    return [sum(c["status"] == "passed" for c in chosen), len(chosen)]
 
 
 def empty_summary(points: Iterable[tuple[str, float]], status: str = "error") -> dict[str, Any]:

@@ -68,9 +68,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..batch.pipeline import BatchOptions, run_batch
     from ..batch.roster import RosterError, load_roster
+    from ..sandbox.host import requested_isolation
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
     assignment = assignment_from(args)
     try:
         roster = load_roster(Path(args.roster) if args.roster else None)

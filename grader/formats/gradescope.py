@@ -59,6 +59,8 @@ def _diagnosis_test(e: ExerciseResult, lang: str) -> dict[str, Any]:
         blocks.append(f"[{d.id}] {title}\n{explain}\n{text(lang, 'ui', 'hint')}: {hint}")
     if e.cap is not None:
         blocks.append(text(lang, "ui", "capped", percent=round(e.cap * 100)))
+    if e.gate is not None:
+        blocks.append(text(lang, "ui", "gated", percent=round(e.gate * 100)))
     return {
         "name": f"{e.number}. {e.id}: {text(lang, 'ui', 'diagnoses')}",
         "name_format": "text",
@@ -92,7 +94,7 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
     more open than `verdict` unless this is the TA's record."""
     tests: list[dict[str, Any]] = []
     for e in report.exercises:
-        if e.diagnoses or e.cap is not None:
+        if e.diagnoses or e.cap is not None or e.gate is not None:
             tests.append(_diagnosis_test(e, lang))
         if not e.cases:
             tests.append(_ungraded_test(e, lang))

@@ -20,7 +20,6 @@ import mmap
 import os
 import select
 import signal
-import struct
 import sys
 import time
 import types
@@ -38,7 +37,7 @@ from .capture import (
 )
 from .exercise import Exercise, compile_functions
 from .limits import Limits
-from .protocol import PROGRESS_FD, REQUEST_FD, RESULT_FD, receive, send
+from .protocol import PROGRESS, PROGRESS_FD, REQUEST_FD, RESULT_FD, receive, send
 from .units import STUDENT_FILE, Locator, definitions_only, future_flags, split_units
 
 MAX_REQUEST = 256 * 1024 * 1024
@@ -303,13 +302,13 @@ class _Progress:
 
     def __init__(self) -> None:
         try:
-            self._map: mmap.mmap | None = mmap.mmap(PROGRESS_FD, 16)
+            self._map: mmap.mmap | None = mmap.mmap(PROGRESS_FD, PROGRESS.size)
         except (OSError, ValueError):
             self._map = None
 
     def set(self, index: int, line: int) -> None:
         if self._map is not None:
-            struct.pack_into("<qq", self._map, 0, index, line)
+            PROGRESS.pack_into(self._map, 0, index, line)
 
 
 class _IPythonStub:

@@ -112,7 +112,9 @@ class SubmissionDriver:
     def _spawn_and_load(self) -> tuple[dict[str, Any] | None, bool]:
         """Start a process and load the submission. After a crash or a hang: (None, True)
         if another attempt, skipping the unit that was running, makes sense."""
-        process = SubmissionProcess(self.zygote, self.limits, self.workdir, self.output)
+        process = SubmissionProcess(
+            self.zygote, self.limits, self.workdir, self.output, len(self.submission.line_map)
+        )
         load_deadline = time.monotonic() + self.limits.load_wall_s + DEFINITIONS_S + SLACK_S
         deadline = min(load_deadline, self.deadline)
         try:
@@ -194,7 +196,7 @@ class SubmissionDriver:
         )
 
     def _problems(self, child: list[dict[str, Any]]) -> tuple[LoadProblem, ...]:
-        found = [((p.get("line") or 0), p) for p in child]
+        found = [(_line(p.get("line")), p) for p in child]  # the child's: any JSON
         ordered = sorted([*self.host_problems, *found], key=lambda item: item[0] or 0)
         return load_problems([p for _, p in ordered], self.submission.line_map)
 
@@ -378,6 +380,11 @@ def _callable_params(name: str, calls: list[tuple[Any, ...]]) -> list[tuple[str,
         tuple(params[i] if i < len(params) else f"arg{i}" for i in range(len(args)))
         for args in calls
     ]
+
+
+def _line(value: Any) -> int:
+    """A line number to sort by, 0 when the child sent something that is not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _seconds(value: Any) -> float:

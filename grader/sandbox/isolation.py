@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from typing import Literal
 
-from . import seccomp
+from . import landlock, seccomp
 from .limits import Limits
 
 Mode = Literal["root", "userns", "none"]
@@ -98,6 +98,8 @@ class Plan:
     binds: tuple[str, ...]  # host paths visible read-only at the same path
     masks: tuple[str, ...]  # paths under `binds` hidden behind an empty file system
     workdir: str = ""  # mode "none" only: a host directory made for this submission
+    landlock_abi: int = 0  # mode "none" only: Landlock confines file access if > 0
+    readable: tuple[landlock.Rule, ...] = ()  # mode "none" only: what Landlock lets it read
 
 
 def _check(result: int, what: str) -> None:
@@ -172,24 +174,43 @@ def confine_zygote(mode: Mode) -> None:
 
 
 def probe_mode() -> Mode:
-    """The strongest isolation this process can set up: root, user namespaces, or none."""
-    if os.geteuid() == 0:
+    """The strongest isolation this process can set up: root, user namespaces, or none.
+
+    Root is tried, not assumed: containers commonly run as root without the capability
+    to create namespaces or mount (Docker's defaults), and there the sandbox must fall
+    back instead of failing on every submission.
+    """
+    shared = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC
+    if os.geteuid() == 0 and _can_clone(shared, mount_private=True):
         return "root"
+    if _can_clone(CLONE_NEWUSER | shared, mount_private=False):
+        return "userns"
+    return "none"
+
+
+def _can_clone(flags: int, mount_private: bool) -> bool:
+    """Whether a child can start in these namespaces (and, if asked, remount there)."""
     try:
-        pid = clone_child(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET)
+        pid = clone_child(flags)
     except OSError:
-        return "none"
+        return False
     if pid == 0:
-        os._exit(0)
+        code = 0
+        if mount_private:
+            code = 0 if _libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0 else 1
+        os._exit(code)
     _, status = os.waitpid(pid, 0)
-    return "userns" if os.waitstatus_to_exitcode(status) == 0 else "none"
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def enter(plan: Plan) -> None:
     """Called in the fresh child, before student code: after it returns, the child is
     confined. Raises IsolationError if any layer fails (the caller must then exit)."""
+    ruleset = None
     if plan.mode != "none":
         _build_root(plan)
+    elif plan.landlock_abi > 0:
+        ruleset = file_allow_list(plan)  # opened before the uid drop closes /root etc.
     os.setsid()
     drop_uid = plan.mode == "root" or (plan.mode == "none" and os.geteuid() == 0)
     _set_rlimits(plan.limits, nproc=drop_uid or plan.mode == "userns")
@@ -202,7 +223,28 @@ def enter(plan: Plan) -> None:
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid change, which clears it
     os.chdir(HOME if plan.mode != "none" else plan.workdir)
+    if ruleset is not None:
+        ruleset.enforce()
     seccomp.install()
+
+
+def file_allow_list(plan: Plan) -> landlock.Ruleset:
+    """Without a mount namespace: the only paths the child may open. The system and the
+    interpreter to read (minus the grader's directories), a few devices, and its own
+    working directory; not /proc, /tmp, home directories, the grader's outputs or the
+    submissions folder."""
+    ruleset = landlock.Ruleset(plan.landlock_abi)
+    try:
+        for rule in plan.readable:
+            ruleset.allow(rule)
+        for name in DEVICES:
+            ruleset.allow(landlock.Rule("/dev/" + name, landlock.DEVICE))
+        if not ruleset.allow(landlock.Rule(plan.workdir, ruleset.handled)):
+            raise IsolationError(0, f"no working directory {plan.workdir}")
+    except BaseException:
+        ruleset.close()
+        raise
+    return ruleset
 
 
 def _map_user(uid: int, gid: int) -> None:

@@ -8,15 +8,24 @@ reused pid. Being pid 1 of its namespace, its death takes everything it started 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
 import signal
-import struct
 import time
 from typing import Any
 
 from .limits import Limits
-from .protocol import Deadline, FrameReader, ProtocolError, pack, write_before
+from .protocol import (
+    PROGRESS,
+    UNKNOWN_POSITION,
+    Deadline,
+    FrameReader,
+    ProtocolError,
+    decode_progress,
+    pack,
+    write_before,
+)
 from .zygote_client import SPAWN_S, ZygoteClient
 
 
@@ -32,17 +41,21 @@ class SubmissionProcess:
     """One submission process: its pipes, its pidfd and a capped copy of raw output."""
 
     def __init__(
-        self, zygote: ZygoteClient, limits: Limits, workdir: str, output: RawOutput
+        self,
+        zygote: ZygoteClient,
+        limits: Limits,
+        workdir: str,
+        output: RawOutput,
+        source_lines: int = 0,
     ) -> None:
         self.zygote = zygote
         self.limits = limits
         self.output = output
+        self.source_lines = source_lines  # bounds the progress record's values
         request_r, self.request = os.pipe()
         self.result, result_w = os.pipe()
         self.out, out_w = os.pipe()
-        self.progress = os.memfd_create("gdgrade-progress", os.MFD_CLOEXEC)
-        os.ftruncate(self.progress, 16)
-        os.pwrite(self.progress, struct.pack("<qq", -2, 0), 0)
+        self.progress = progress_memory()
         try:
             self.pid, self.pidfd = zygote.start(
                 limits, [request_r, result_w, out_w, self.progress], workdir
@@ -60,7 +73,7 @@ class SubmissionProcess:
         self.frames: list[dict[str, Any]] = []
         self.dead = False
         self.killed = False
-        self.last_position = (-2, 0)
+        self.last_position = UNKNOWN_POSITION
         self.out_open = True
         self.status: int | None = None
         self.forgotten = False
@@ -123,11 +136,15 @@ class SubmissionProcess:
             self.out_open = False
 
     def position(self) -> tuple[int, int]:
-        """(unit index, source line) the child was running, as it last wrote them."""
+        """(unit index, source line) the child was running, as it last wrote them;
+        UNKNOWN_POSITION if what it wrote cannot be a position in this submission."""
         if self.killed:
             return self.last_position
-        index, line = struct.unpack("<qq", os.pread(self.progress, 16, 0))
-        return index, line
+        try:
+            data = os.pread(self.progress, PROGRESS.size, 0)
+        except OSError:
+            return UNKNOWN_POSITION
+        return decode_progress(data, self.source_lines)
 
     def kill(self) -> None:
         """SIGKILL the process (pid 1 of its namespace: everything it started dies too)."""
@@ -158,6 +175,25 @@ class SubmissionProcess:
         if self.status is None and not self.forgotten:
             self.forgotten = True
             self.zygote.forget(self.pid)
+
+
+def progress_memory() -> int:
+    """The shared memory the child writes its progress into, sealed at its size.
+
+    The child maps it and may write anything into it, but the seals stop it from
+    shrinking or growing the object (a truncated object would make the trusted side's
+    read come up short) and from lifting the seals; every read is checked as well.
+    """
+    fd = os.memfd_create("gdgrade-progress", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        os.ftruncate(fd, PROGRESS.size)
+        os.pwrite(fd, PROGRESS.pack(*UNKNOWN_POSITION), 0)
+        seals = fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class RawOutput:

@@ -18,6 +18,8 @@ from typing import Any
 
 HEADER = struct.Struct(">I")
 REQUEST_FD, RESULT_FD, PROGRESS_FD = 3, 4, 5  # in the sandbox child (stdout/err: 1, 2)
+PROGRESS = struct.Struct("<qq")  # (unit index, source line) the child is running
+UNKNOWN_POSITION = (-2, 0)  # before the first unit, or the record cannot be believed
 
 
 class ProtocolError(Exception):
@@ -120,6 +122,20 @@ def receive(fd: int, max_frame: int) -> dict[str, Any] | None:
     if payload is None:
         raise ProtocolError("end of file inside a frame")
     return unpack_payload(payload)
+
+
+def decode_progress(data: bytes, lines: int) -> tuple[int, int]:
+    """The child's progress record, checked: the child can write anything into it.
+
+    A record of the wrong size or with values no unit can have reads as unknown; the
+    caller only uses it to skip a unit of the student's own submission.
+    """
+    if len(data) != PROGRESS.size:
+        return UNKNOWN_POSITION
+    index, line = PROGRESS.unpack(data)
+    if not (-2 <= index <= max(lines, 0) and 0 <= line <= max(lines, 0)):
+        return UNKNOWN_POSITION
+    return index, line
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:

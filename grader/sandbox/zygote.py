@@ -22,7 +22,7 @@ import socket
 import sys
 from typing import Any
 
-from . import isolation
+from . import isolation, landlock
 from .limits import Limits
 
 # Imported before forking so that students' common imports cost nothing and never
@@ -77,6 +77,10 @@ class Zygote:
         self.uid = int(config["uid"])
         self.workdir = config.get("workdir")
         self.binds = self._binds()
+        self.landlock_abi = landlock.abi_version() if self.mode == "none" else 0
+        self.readable: tuple[landlock.Rule, ...] = ()
+        if self.landlock_abi:
+            self.readable = tuple(landlock.readable_rules(self.binds, self.masks))
         self.children: dict[int, int] = {}  # pidfd -> pid
 
     def _binds(self) -> tuple[str, ...]:
@@ -90,7 +94,8 @@ class Zygote:
         return any(path == m or path.startswith(m.rstrip("/") + "/") for m in self.masks)
 
     def serve(self) -> None:
-        self._send({"t": "ready", "pid": os.getpid(), "mode": self.mode})
+        ready = {"t": "ready", "pid": os.getpid(), "mode": self.mode}
+        self._send(ready | {"landlock": self.landlock_abi})
         while True:
             watched = [self.sock.fileno(), *self.children]
             ready, _, _ = select.select(watched, [], [])
@@ -124,6 +129,8 @@ class Zygote:
             binds=self.binds,
             masks=self.masks,
             workdir=message.get("workdir") or "",
+            landlock_abi=self.landlock_abi,
+            readable=self.readable,
         )
         try:
             pid = isolation.clone_child(isolation.namespace_flags(self.mode))

@@ -70,6 +70,7 @@ class ZygoteClient:
         if self._ready is None:
             message, _ = self._receive(time.monotonic() + STARTUP_S, {"ready"})
             self._ready = message
+            _warn_if_exposed(file_confinement(message), self.uid)
         return self._ready
 
     def start(self, limits: Limits, fds: list[int], workdir: str) -> tuple[int, int]:
@@ -139,6 +140,32 @@ class ZygoteClient:
             self.process.kill()
             self.process.wait()
         self._stderr.close()
+
+
+def file_confinement(ready: dict[str, Any]) -> str:
+    """What keeps the child from the grader's files: "namespaces" (its own root),
+    "landlock" (an allow-list of paths) or "permissions" (only the uid, if any)."""
+    if ready.get("mode") != "none":
+        return "namespaces"
+    landlock = ready.get("landlock")
+    return "landlock" if isinstance(landlock, int) and landlock > 0 else "permissions"
+
+
+_warned = False
+
+
+def _warn_if_exposed(confinement: str, uid: int) -> None:
+    """Once per process: the TA must know when student code can read their files."""
+    global _warned
+    if confinement != "permissions" or _warned:
+        return
+    _warned = True
+    who = f"uid {uid}" if os.geteuid() == 0 else "your own user"
+    print(
+        "gdgrade: warning: no namespaces and no Landlock here; student code runs as "
+        f"{who} and can read every file that user can read (docs/sandbox.md)",
+        file=sys.stderr,
+    )
 
 
 def zygote_path() -> list[str]:
