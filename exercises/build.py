@@ -79,6 +79,7 @@ def notebook_text() -> str:
             statement_en=statement_text(exercise, "en"),
             starter=catalog.starter_path(exercise).read_text(encoding="utf-8"),
             example=examples.render(exercise, imports=False),
+            function=exercise,
         )
         for exercise in EXERCISE_IDS
     ]

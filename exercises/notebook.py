@@ -27,6 +27,9 @@ TITLE = """\
 어떤 셀에서 오류가 나도 다른 연습의 채점에는 영향이 없습니다.
 - 확인 셀의 주석은 기준 구현이 내는 값입니다. \
 공개 케이스는 각 연습 폴더의 `public_cases.json`에 있습니다.
+- 연습마다 마지막 셀 `check("...")`이 그 함수를 공개 사례로 확인합니다. \
+먼저 실습 폴더를 설치하세요: `%pip install <실습 폴더, 그 .zip 또는 dist/의 .whl>` \
+(Windows, macOS, Linux, Colab, JupyterHub).
 
 ---
 
@@ -41,9 +44,25 @@ positionally, so renaming a parameter (`lr`) or adding optional ones at the end 
 exercise only; a cell that fails does not stop the other exercises from being graded.
 - The comments in the "try it" cells are the reference implementation's values. The public cases \
 are in each exercise folder's `public_cases.json`.
+- The last cell of each exercise, `check("...")`, checks that function on the public cases. First \
+install the release: `%pip install <the release folder, its .zip or dist/*.whl>` (Windows, macOS, \
+Linux, Colab, JupyterHub).
 """
 
-IMPORTS = "import numpy as np\n"
+IMPORTS = """\
+import numpy as np
+
+# 공개 사례 확인 / the public check. 설치 / install (once):
+# %pip install <the release folder, its .zip or dist/*.whl>
+try:
+    from gdgrade import check
+except ImportError:  # 설치 전, 그리고 채점할 때 / before installing, and while grading
+
+    def check(*exercises, **options):
+        print("gdgrade: %pip install <release> 후에 확인할 수 있습니다 / install it to check")
+"""
+
+CHECK_HEADER = "# 공개 사례로 확인 / check on the public cases\n"
 
 TRY_HEADER = (
     "# 확인: 문제의 예시를 실행합니다. 주석은 기대값입니다.\n"
@@ -62,6 +81,7 @@ class ExerciseCells:
     statement_en: str
     starter: str
     example: str
+    function: str  # the contract name, for the check cell
 
 
 def demote_headings(markdown: str) -> str:
@@ -89,6 +109,7 @@ def build(exercises: list[ExerciseCells]) -> NotebookNode:
             _markdown(f"{tag}-statement-en", demote_headings(ex.statement_en)),
             _code(f"{tag}-starter", starter_cell_source(ex.starter)),
             _code(f"{tag}-try", TRY_HEADER + ex.example),
+            _code(f"{tag}-check", f'{CHECK_HEADER}check("{ex.function}")'),
         ]
     nb = new_notebook(cells=cells)
     nb.metadata = {

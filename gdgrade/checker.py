@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from grader.contract import BY_NAME, EXERCISE_IDS
 from grader.exercises import load_exercise
@@ -23,10 +23,13 @@ from grader.expectation import Expectation
 from grader.judging import exercise_result
 from grader.model import LoadReport
 from grader.report import CaseResult, ExerciseResult
-from grader.sandbox import Sandbox, SubmissionRun
+from grader.sandbox.driver import SubmissionRun
 from grader.submission import Submission
 
 from .expectations import public_expectations
+
+if TYPE_CHECKING:
+    from grader.sandbox.runners import Runner
 
 # passed: every public case passes; failed: something to fix; todo: the starter's
 # `raise NotImplementedError` is still there; missing: not defined; error: our fault.
@@ -139,7 +142,7 @@ def _warm_up(exercises: Sequence[str]) -> threading.Thread | None:
 
 def check_submission(
     submission: Submission,
-    sandbox: Sandbox,
+    sandbox: Runner,
     exercises: Sequence[str] = (),
     name: str | None = None,
 ) -> CheckReport:

@@ -102,8 +102,8 @@ def check_namespace(
     if sandbox is not None:
         report = check_submission(submission, sandbox, chosen, name=NOTEBOOK_NAME)
     else:
-        from grader.sandbox import Sandbox
+        from grader.sandbox.runners import CheckRunner, requested_runner
 
-        with Sandbox() as fresh:
+        with CheckRunner(requested_runner(None)) as fresh:  # sandbox, or portable elsewhere
             report = check_submission(submission, fresh, chosen, name=NOTEBOOK_NAME)
     return CheckResult(report, language)

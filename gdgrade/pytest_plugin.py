@@ -43,7 +43,7 @@ def check_lang(pytestconfig: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def public_check(pytestconfig: pytest.Config) -> CheckReport:
-    from grader.sandbox import Sandbox
+    from grader.sandbox.runners import CheckRunner, requested_runner
     from grader.submission import SubmissionError, load_submission
 
     path = Path(pytestconfig.getoption("--submission"))
@@ -53,8 +53,8 @@ def public_check(pytestconfig: pytest.Config) -> CheckReport:
         submission = load_submission(path)
     except SubmissionError as exc:
         pytest.fail(str(exc), pytrace=False)
-    with Sandbox() as sandbox:
-        return check_submission(submission, sandbox)
+    with CheckRunner(requested_runner(None)) as runner:  # sandbox, or portable elsewhere
+        return check_submission(submission, runner)
 
 
 def assert_public_cases(report: CheckReport, exercise: str, lang: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import EXERCISE_IDS
+from .deadline import Deadline, DeadlineError, parse_deadline
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
 from .score import PUBLIC_SHARE
@@ -48,6 +49,7 @@ class Assignment:
     hidden_visibility: str = DEFAULT_LEVEL  # what students see of hidden cases (visibility)
     lang: str = DEFAULT_LANG
     title: str = ""
+    deadline: Deadline | None = None  # [deadline]: due date, grace, late penalties
     public_share: float = PUBLIC_SHARE  # most of an exercise's points its public cases carry
 
     def points_for(self, exercise: str) -> float:
@@ -81,6 +83,15 @@ def parse_seed(raw: Any, where: str = "--seed") -> int:
     if not 0 <= seed < SEED_LIMIT:
         raise AssignmentError(f"{where}: the seed must be between 0 and 2**63 - 1")
     return seed
+
+
+def _deadline(data: dict[str, Any], path: Path) -> Deadline | None:
+    if "deadline" not in data:
+        return None
+    try:
+        return parse_deadline(data["deadline"], str(path))
+    except DeadlineError as exc:
+        raise AssignmentError(str(exc)) from None
 
 
 def _from_file(path: Path) -> Assignment:
@@ -118,6 +129,7 @@ def _from_file(path: Path) -> Assignment:
         hidden_visibility=level,
         lang=lang,
         title=str(data.get("title", "")),
+        deadline=_deadline(data, path),
         public_share=float(share),
     )
     try:

@@ -7,10 +7,10 @@ import sys
 
 from . import __version__
 from .assignment import AssignmentError
-from .commands import batch, check, export, grade, gradescope_package, release
+from .commands import batch, check, export, grade, gradescope_package, release, similarity
 from .errors import EXIT_USAGE, UsageError
 
-COMMANDS = (grade, batch, export, check, release, gradescope_package)
+COMMANDS = (grade, batch, export, similarity, check, release, gradescope_package)
 
 
 class _Parser(argparse.ArgumentParser):

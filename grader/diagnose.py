@@ -8,7 +8,7 @@ where that variant and the reference differ, or when the behaviour is seen direc
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,11 @@ from .mistakes import RNG_IDS, severity
 from .model import LoadReport
 from .results import CaseRun, Diagnosis
 
+# What the trusted side adds when nothing here explains a failing exercise (grader.explain:
+# two mistakes at once, the rule the path follows). It needs reference/, so the student's
+# checker, which ships without it, diagnoses without it.
+Explainer = Callable[[str, Sequence[CaseRun]], list[Diagnosis]]
+
 # How much of the evidence must agree before a variant is named: a student function may
 # differ from a variant on inputs where it also fails for other reasons.
 MATCH_FRACTION = 0.75
@@ -30,13 +35,23 @@ FIXED_STEPS = tuple(10.0**-k for k in range(1, 11))
 
 
 def diagnose(
-    exercise: str, runs: Sequence[CaseRun], load: LoadReport, source: str = ""
+    exercise: str,
+    runs: Sequence[CaseRun],
+    load: LoadReport,
+    source: str = "",
+    explain: Explainer | None = None,
 ) -> tuple[Diagnosis, ...]:
     if runs and all(r.outcome.status == "missing" for r in runs):
         return (_missing(exercise, load, source),)
     found: list[Diagnosis] = []
     found += _behaviour(runs)
     variants = _variants(exercise, runs)
+    if exercise == "numerical_gradient":
+        variants += _return_in_loop(runs)
+    if not _named(variants):
+        variants += _early_stop(exercise, runs)  # one update too few is also a prefix
+    if not _named(variants) and explain is not None and failing(runs):
+        variants += explain(exercise, runs)
     found += variants
     if exercise in ("numerical_derivative", "numerical_gradient"):
         found += _scheme(runs)
@@ -46,7 +61,18 @@ def diagnose(
         found += _rng(exercise, runs, [d.id for d in variants])
     if any(d.id not in ("wrong_shape", "raises") for d in variants):
         found = [d for d in found if d.id != "wrong_shape"]  # a named mistake explains the shape
+    if any(d.id == "return_in_loop" for d in found):  # the step is used, on one coordinate
+        found = [d for d in found if d.id != "step_ignored"]
     return _unique(found)
+
+
+def _named(found: Sequence[Diagnosis]) -> bool:
+    return any(d.severity == "mistake" and d.id != "wrong_shape" for d in found)
+
+
+def failing(runs: Sequence[CaseRun]) -> list[CaseRun]:
+    """The cases answered with a value that does not match."""
+    return [r for r in runs if r.returned and r.outcome.value is not None and not r.comparison.ok]
 
 
 def _unique(found: list[Diagnosis]) -> tuple[Diagnosis, ...]:
@@ -131,7 +157,8 @@ def _shape_evidence(shaped: Sequence[CaseRun]) -> dict[str, Any]:
 # --- matching the known-mistake variants ---------------------------------------------
 
 
-def _student_matches(run: CaseRun, value: Any) -> bool:
+def student_matches(run: CaseRun, value: Any) -> bool:
+    """The student's answer equals this variant value (to the variant-matching tolerance)."""
     e = run.expectation
     if load_exercise(run.case.exercise).tolerance["kind"] == "finite_difference":
         tolerances = (VARIANT_MATCH_FD,)
@@ -140,7 +167,8 @@ def _student_matches(run: CaseRun, value: Any) -> bool:
     return compare(value, run.outcome.value, e.part_names, tolerances).ok
 
 
-def _variant_differs(run: CaseRun, value: Any) -> bool:
+def variant_differs(run: CaseRun, value: Any) -> bool:
+    """This variant value would fail the case."""
     e = run.expectation
     return value is not None and not compare(e.target, value, e.part_names, e.tolerances).ok
 
@@ -157,16 +185,103 @@ def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
         telling, matched = [], []
         for r in answered:
             values = [v.value for v in r.expectation.variants if v.mistake_id == mistake_id]
-            differing = [v for v in values if _variant_differs(r, v)]
+            differing = [v for v in values if variant_differs(r, v)]
             if not differing:
                 continue
             telling.append(r)
-            if not r.comparison.ok and any(_student_matches(r, v) for v in differing):
+            if not r.comparison.ok and any(student_matches(r, v) for v in differing):
                 matched.append(r)
         if matched and len(matched) >= MATCH_FRACTION * len(telling):
             evidence = {"cases": _case_ids(matched), "of": len(telling)}
+            if mistake_id == "momentum_form":
+                evidence["form"] = _form(matched)
             found.append(Diagnosis(mistake_id, severity(mistake_id), evidence))
     return found
+
+
+def _form(matched: Sequence[CaseRun]) -> str:
+    """Which momentum_form variant (by its label) reproduces the most matched cases."""
+    counts: dict[str, int] = {}
+    for r in matched:
+        for v in r.expectation.variants:
+            if (
+                v.mistake_id == "momentum_form"
+                and v.value is not None
+                and student_matches(r, v.value)
+            ):
+                counts[v.label] = counts.get(v.label, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
+
+
+# --- seen directly: a return inside the loop, a loop that stops early ------------------
+
+
+def _return_in_loop(runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    """Only the first partial is right and the others are still zero, on every failing
+    case that has other non-zero partials."""
+    telling, matched = [], []
+    for r in runs:
+        exact = as_float_array(r.expectation.exact)
+        got = as_float_array(r.outcome.value) if r.returned else None
+        if exact is None or exact.size < 2 or not np.any(exact.ravel()[1:]) or r.comparison.ok:
+            continue
+        telling.append(r)
+        if got is None or got.shape != exact.shape:
+            continue
+        first = float(got.ravel()[0])
+        schemes = [
+            as_float_array(v) for v in (r.expectation.reference, *r.expectation.alternatives)
+        ]
+        first_ok = math.isclose(first, exact.ravel()[0], rel_tol=1e-3, abs_tol=1e-6) or any(
+            v is not None and math.isclose(first, v.ravel()[0], rel_tol=1e-6) for v in schemes
+        )
+        if first_ok and not np.any(got.ravel()[1:]):
+            matched.append(r)
+    if matched and len(matched) >= MATCH_FRACTION * len(telling):
+        return [
+            Diagnosis(
+                "return_in_loop", "mistake", {"cases": _case_ids(matched), "of": len(telling)}
+            )
+        ]
+    return []
+
+
+_PATH_PART = {"gradient_descent": 2, "batch_gradient_descent": 1, "sgd": 1, "minibatch_gd": 1}
+
+
+def _early_stop(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
+    """The path is a strict prefix of the reference's (4, 6-9): the loop stopped early.
+    (Regression returns no path: grader.explain compares it with the earlier iterates.)"""
+    if exercise not in (*_PATH_PART, "momentum_descent"):
+        return []
+    return stopped_early(runs, lambda r: _path_prefix(exercise, r))
+
+
+def stopped_early(runs: Sequence[CaseRun], stopped: Callable[[CaseRun], bool]) -> list[Diagnosis]:
+    """early_stop, when enough failing cases stopped where the reference stood earlier."""
+    wrong = failing(runs)
+    matched = [r for r in wrong if stopped(r)]
+    if matched and len(matched) >= MATCH_FRACTION * len(wrong):
+        return [Diagnosis("early_stop", "mistake", {"cases": _case_ids(matched), "of": len(wrong)})]
+    return []
+
+
+def _path_prefix(exercise: str, run: CaseRun) -> bool:
+    e = run.expectation
+    tol = e.tolerances[-1]
+    try:
+        part = _PATH_PART.get(exercise)
+        got = as_float_array(run.outcome.value if part is None else run.outcome.value[part])
+        want = as_float_array(e.reference if part is None else e.reference[part])
+    except (TypeError, IndexError, KeyError):
+        return False
+    if got is None or want is None or got.ndim == 0 or not 0 < len(got) < len(want):
+        return False
+    prefix = want[: len(got)]
+    if got.size != prefix.size:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(got.reshape(prefix.shape) - prefix) <= tol.bound(prefix)))
 
 
 # --- finite differences: which scheme, and is h used ---------------------------------
@@ -189,8 +304,8 @@ def _scheme(runs: Sequence[CaseRun]) -> list[Diagnosis]:
 
 def _scheme_of(probes: Sequence[CaseRun]) -> list[Diagnosis]:
     values = [as_float_array(r.outcome.value) for r in probes]
-    if any(v is None or v.shape != values[0].shape for v in values):
-        return []
+    if any(v is None or v.size == 0 or v.shape != values[0].shape for v in values):
+        return []  # nothing to read a scheme from (an empty return is the student's)
     first = [float(v.ravel()[0]) for v in values]
     f, x, _ = probes[0].case.args
     known = probes[0].expectation.exact

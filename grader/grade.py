@@ -22,6 +22,8 @@ from .contract import EXERCISE_IDS
 from .exercises import load_exercise, public_cases
 from .expectation import Expectation
 from .expected import expectations
+from .explain import explain
+from .formats.safe import display_id
 from .judging import exercise_result
 from .report import ExerciseResult, GradeReport
 from .sandbox import Sandbox, SubmissionRun
@@ -83,7 +85,9 @@ def grade_exercise(
     points = assignment.points_for(exercise)
     outcomes = run.outcomes[exercise]
     share = assignment.public_share
-    return exercise_result(exercise, points, sets, outcomes, run.load, source, share)
+    return exercise_result(
+        exercise, points, sets, outcomes, run.load, source, share, explain=explain
+    )
 
 
 def _faulted(exercise: str, assignment: Assignment) -> ExerciseResult:
@@ -114,15 +118,17 @@ def grade_submission(
             faults.append(f"{e}: {traceback.format_exc(limit=-3).strip()}")
             results.append(_faulted(e, assignment))
     return GradeReport(
-        submission=str(submission.path),
+        submission=display_id(str(submission.path)),
         sha256=submission.sha256,
-        student_id=key,
+        student_id=display_id(key) if key else key,
         exercises=tuple(results),
         load=run.load,
         seed=assignment.seed,
         per_student=assignment.per_student,
         versions=versions(),
-        command=regrade_command(submission.path, assignment, key),
+        command=regrade_command(
+            Path(display_id(str(submission.path))), assignment, key and display_id(key)
+        ),
         duration_s=time.monotonic() - started,
         grader_errors=tuple(faults),
         reveal_hidden=assignment.reveal_hidden,
@@ -142,6 +148,6 @@ def grade_path(
     path: str | Path, assignment: Assignment, sandbox: Sandbox, student_id: str | None = None
 ) -> GradeReport:
     """Load and grade one file; raises SubmissionError for unreadable input."""
-    submission = load_submission(path)
+    submission = load_submission(path, through_links=False)
     sid = student_id_for(Path(path), student_id)
     return grade_submission(submission, assignment, sandbox, sid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .diagnose import diagnose
+from .diagnose import Explainer, diagnose
 from .exercises import load_exercise
 from .expectation import Expectation
 from .model import CallOutcome, LoadReport
@@ -22,10 +22,12 @@ def exercise_result(
     load: LoadReport,
     source: str = "",
     public_share: float = PUBLIC_SHARE,
+    explain: Explainer | None = None,
 ) -> ExerciseResult:
+    """`explain` is the trusted side's grader.explain; the student's checker has none."""
     meta = load_exercise(exercise)
     runs = [judge(e, o) for e, o in zip(sets, outcomes, strict=True)]
-    diagnoses = diagnose(exercise, runs, load, source)
+    diagnoses = diagnose(exercise, runs, load, source, explain)
     scored = score_exercise(meta, points, runs, diagnoses, public_share)
     cases = tuple(
         CaseResult(
@@ -53,4 +55,5 @@ def exercise_result(
         diagnoses=diagnoses,
         cap=meta.rng_fallback.credit if scored.capped and meta.rng_fallback else None,
         gate=scored.gate,
+        kept=scored.kept,
     )

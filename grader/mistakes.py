@@ -12,7 +12,7 @@ INFO_IDS = frozenset(
 )
 
 # Deviations from the rng protocol: the result is still judged on the loss it reaches.
-RNG_IDS = frozenset({"no_shuffle", "shuffle_once", "ignores_rng"})
+RNG_IDS = frozenset({"no_shuffle", "shuffle_once", "ignores_rng", "with_replacement"})
 
 ANY_EXERCISE = (
     "not_defined",

@@ -40,6 +40,7 @@ ENTRY_MODULES = (
     "gdgrade.pytest_plugin",
     "gdgrade.student_cli",
     "grader.commands.check",
+    "grader.sandbox.portable_child",  # started by name (portable.bootstrap_code)
 )
 OUR_PACKAGES = ("grader", "gdgrade")
 SECRET_MODULES = (

@@ -18,8 +18,18 @@ from typing import Any
 
 import jinja2
 
+from .fixes import detail as fix_detail
+from .fixes import line as fix_line
 from .formats import github, gradescope, junit
-from .formats.safe import excerpt, json_text, markdown_block, markdown_inline, visible
+from .formats.safe import (
+    display_id,
+    excerpt,
+    json_text,
+    markdown_block,
+    markdown_inline,
+    visible,
+    without_format_controls,
+)
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
 from .report import GradeReport, to_json
@@ -49,9 +59,11 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=without_format_controls,
     )
     env.filters.update(
         visible=visible,
+        ident=display_id,
         md=markdown_inline,
         md_block=markdown_block,
         excerpt=excerpt,
@@ -80,6 +92,8 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
             report=report,
             lang=lang,
             t=t,
+            detail=lambda e, d: fix_detail(report.shown_diagnosis(e, d, lang), lang),
+            fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
             cases=lambda exercise: case_views(report, exercise, lang),
             evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
             exercise_stdout=exercise_stdout,

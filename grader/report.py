@@ -7,10 +7,12 @@ what a hidden case asked or expected, nor the seed that generates the hidden cas
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import fixes as fix_summary
 from .compare import Comparison, PartComparison
+from .fixes import Fix, detail, summary
 from .formats.safe import visible
 from .i18n import text
 from .model import CallOutcome, LoadReport
@@ -56,6 +58,7 @@ class ExerciseResult:
     # public and degenerate cases earned at most this (the credit earned on the cases that
     # need a working solution; grader.score), when it held a case's credit down
     gate: float | None = None
+    kept: float | None = None  # the credit policy's share of a named mistake, when it applied
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,22 @@ class GradeReport:
     @property
     def max_score(self) -> float:
         return round(sum(e.max_score for e in self.exercises), 2)
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """What to fix, one entry per exercise that lost points: shown first in every report."""
+        return summary(self.exercises)
+
+    def shown_diagnosis(self, e: ExerciseResult, d: Diagnosis, lang: str) -> Diagnosis:
+        """The diagnosis with the evidence its reader may see (grader.visibility.evidence):
+        what it says in words (a learning rate that was given) may be a hidden input."""
+        return replace(d, evidence=evidence(d, e.cases, self.policy, lang))
+
+    def shown_fix(self, fix: Fix, lang: str) -> Fix:
+        e = next(e for e in self.exercises if e.id == fix.exercise)
+        return replace(
+            fix, diagnoses=tuple(self.shown_diagnosis(e, d, lang) for d in fix.diagnoses)
+        )
 
 
 # --- messages ------------------------------------------------------------------------
@@ -151,15 +170,16 @@ def row_message(row: Row, lang: str) -> str:
     return visible(case_message(row.case, lang))
 
 
-def diagnosis_json(d: Diagnosis, lang: str, shown: dict[str, Any]) -> dict[str, Any]:
-    """`shown`: the evidence as the reader may see it (grader.visibility.evidence)."""
+def diagnosis_json(d: Diagnosis, lang: str) -> dict[str, Any]:
+    """`d` as its reader may see it (GradeReport.shown_diagnosis)."""
     return {
         "id": d.id,
         "severity": d.severity,
         "title": text(lang, "mistakes", d.id, "title"),
         "message": text(lang, "mistakes", d.id, "explain"),
         "hint": text(lang, "mistakes", d.id, "hint"),
-        "evidence": shown,
+        "detail": detail(d, lang),
+        "evidence": d.evidence,
     }
 
 
@@ -225,7 +245,7 @@ def _safe_encode(value: Any) -> Any:
         return {"str": repr(value)[:200]}
 
 
-def _exercise_json(e: ExerciseResult, policy: Policy, lang: str) -> dict[str, Any]:
+def _exercise_json(e: ExerciseResult, report: GradeReport, lang: str) -> dict[str, Any]:
     return {
         "id": e.id,
         "number": e.number,
@@ -236,10 +256,11 @@ def _exercise_json(e: ExerciseResult, policy: Policy, lang: str) -> dict[str, An
         "status_text": text(lang, "status", e.status),
         "rng_fallback_cap": e.cap,
         "evidence_gate": e.gate,
+        "mistake_share": e.kept,
         "diagnoses": [
-            diagnosis_json(d, lang, evidence(d, e.cases, policy, lang)) for d in e.diagnoses
+            diagnosis_json(report.shown_diagnosis(e, d, lang), lang) for d in e.diagnoses
         ],
-        "cases": [row_json(r, e.cases, lang) for r in rows(e.cases, policy, lang)],
+        "cases": [row_json(r, e.cases, lang) for r in rows(e.cases, report.policy, lang)],
     }
 
 
@@ -268,7 +289,15 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
         "score": report.score,
         "max_score": report.max_score,
         "lang": lang,
-        "exercises": [_exercise_json(e, policy, lang) for e in report.exercises],
+        "fixes": [
+            {
+                "exercise": f.exercise,
+                "ids": [d.id for d in f.diagnoses],
+                "text": fix_summary.line(f, lang),
+            }
+            for f in (report.shown_fix(f, lang) for f in report.fixes)
+        ],
+        "exercises": [_exercise_json(e, report, lang) for e in report.exercises],
         "load": {
             "defined": list(report.load.defined),
             "problems": [

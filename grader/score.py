@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .credit import kept_share
 from .degenerate import degenerate_cases
 from .exercises import Exercise
 from .mistakes import RNG_IDS
@@ -46,6 +47,7 @@ class ExerciseScore:
     capped: bool = False  # the rng fallback capped the credit
     shares: tuple[float, ...] = ()  # per case, its share of the exercise's points (sum 1)
     gate: float | None = None  # the evidence credit, when it held a case's credit down
+    kept: float | None = None  # the credit policy's share (grader.credit), when it applied
 
 
 # A case answered right but with its inputs changed in place earns at most this much:
@@ -115,11 +117,14 @@ def score_exercise(
     gated, gate = gated_credits(runs, credits)
     shares = case_shares(runs, public_share)
     fraction = sum(c * s for c, s in zip(gated, shares, strict=True))
+    kept = kept_share(runs, diagnoses)  # one share per mistake, whatever the exercise
+    if kept is not None:  # every case keeps that share, so case points add up to it
+        gated, gate, fraction = tuple(kept for _ in runs), None, kept
     if capped and fallback is not None:
         fraction = min(fraction, fallback.credit)
     score = round(points * fraction, 2)
     status = _status(runs, fraction)
-    return ExerciseScore(score, points, status, gated, capped, shares, gate)
+    return ExerciseScore(score, points, status, gated, capped, shares, gate, kept)
 
 
 def _status(runs: Sequence[CaseRun], fraction: float) -> Status:

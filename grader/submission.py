@@ -1,10 +1,28 @@
 """Read a student's `.py` or `.ipynb` into the Python source the sandbox will execute.
 
 This runs on the trusted side and never executes or compiles the student's code: it only
-checks the file (exists, text, UTF-8, size), turns a notebook's code cells into one
-source with a line map back to (cell, line in cell), and neutralises IPython-only lines
-(`%magic`, `!shell`, `x?`) so that they cannot crash the run. Syntax errors are the
-sandbox's business: it compiles the source and salvages what parses.
+checks the file (a regular file, text, UTF-8, within the limits below), turns a
+notebook's code cells into one source with a line map back to (cell, line in cell), and
+neutralises IPython-only lines (`%magic`, `!shell`, `x?`) so that they cannot crash the
+run. Syntax errors are the sandbox's business: it compiles the source and salvages what
+parses.
+
+Limits. A file past one of them is refused up front with one line saying which (exit 2
+for `gdgrade grade` and `check`, "unreadable" in a batch), so that nothing a student
+writes can exhaust the trusted side or be mistaken for a fault of the grader:
+
+- `MAX_BYTES` (16 MiB): the file. A notebook with plot outputs weighs a few MB.
+- `MAX_SOURCE_BYTES` (1 MiB): the Python that would run (the `.py` file, or a notebook's
+  code cells). The nine exercises take about 10 kB; a megabyte compiles well within the
+  load time limit, a dozen do not.
+- `MAX_LINES` (50,000): lines of that Python, for the same reason (a line map entry each).
+- `MAX_CELLS` (10,000): notebook cells. Each code cell is compiled and run on its own; ten
+  thousand load within the default load time limit.
+- `MAX_JSON_DEPTH` (100): nesting of the notebook's JSON. A notebook needs about ten
+  levels; Python's JSON parser recurses once per level and fails near a thousand.
+
+Expressions nested too deeply to compile are the sandbox's to report (a syntax error of
+the student's); they never reach a compiler on this side.
 """
 
 from __future__ import annotations
@@ -16,9 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .files import BAD_NAME, NotReadable, linked_folder, read_regular, usable_name
+from .formats.safe import display_id
 from .model import LoadProblem
 
-MAX_BYTES = 16 * 1024 * 1024  # a notebook with plot outputs can weigh a few MB; 50 MB cannot
+MAX_BYTES = 16 * 1024 * 1024
+MAX_SOURCE_BYTES = 1024 * 1024
+MAX_LINES = 50_000
+MAX_CELLS = 10_000
+MAX_JSON_DEPTH = 100
 
 # Cell magics whose body is Python: the body runs once, the magic line is dropped.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
@@ -50,7 +74,8 @@ class Submission:
 
     @property
     def display_name(self) -> str:
-        return self.path.name
+        """The file's name as shown (in tracebacks too), without hidden characters."""
+        return display_id(self.path.name)
 
     def cells(self) -> tuple[tuple[int, int, int], ...]:
         """(cell, first source line, last source line) of each code cell, in order."""
@@ -65,43 +90,70 @@ class Submission:
         return tuple(spans)
 
 
-def load_submission(path: str | Path, max_bytes: int = MAX_BYTES) -> Submission:
-    """Read and check one submission file; raise SubmissionError with one clear line."""
+def load_submission(
+    path: str | Path, max_bytes: int = MAX_BYTES, *, through_links: bool = True
+) -> Submission:
+    """Read and check one submission file; raise SubmissionError with one clear line.
+
+    `through_links=False` (grade and check, given a path by a person or a CI job) also
+    refuses a relative path whose folders include a symbolic link; a batch has already
+    walked its folder without following any.
+    """
     p = Path(path)
+    folder = None if through_links else linked_folder(p)
+    if folder is not None:
+        raise SubmissionError(
+            f"{p}: the folder {folder} is a symbolic link; links are never followed"
+        )
     data = _read_bytes(p, max_bytes)
     text = _decode_text(p, data)
     digest = hashlib.sha256(data).hexdigest()
     if p.suffix.lower() == ".py":
         source = _normalise_newlines(text)
+        _check_source(p, source)
         lines = source.split("\n")
         notes = tuple(_ipython_call_notes(lines, None))
         line_map = tuple((i, None, i) for i in range(1, len(lines) + 1))
         return Submission(p, "py", source, line_map, notes, digest)
     cells = _notebook_cells(p, text)
     source, line_map, notes = _notebook_source(cells)
+    _check_source(p, source)
     return Submission(p, "ipynb", source, line_map, notes, digest)
 
 
 def _read_bytes(p: Path, max_bytes: int) -> bytes:
-    if not p.exists():
-        raise SubmissionError(f"{p}: no such file")
-    if p.is_dir():
-        raise SubmissionError(f"{p}: is a directory; submit one .py or .ipynb file")
     if p.suffix.lower() not in (".py", ".ipynb"):
         raise SubmissionError(f"{p}: not a .py or .ipynb file")
+    if not usable_name(p.name):
+        raise SubmissionError(f"{display_id(p)}: {BAD_NAME}")
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise SubmissionError(_too_large(p, size, max_bytes))
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)  # the file may have grown since stat
-    except OSError as exc:
-        raise SubmissionError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise SubmissionError(_too_large(p, len(data), max_bytes))
+        data, size = read_regular(p, max_bytes)
+    except NotReadable as exc:
+        reason = str(exc)
+        if reason == "No such file or directory":
+            reason = "no such file"
+        elif reason.startswith("a folder"):
+            reason = "is a directory; submit one .py or .ipynb file"
+        raise SubmissionError(f"{p}: {reason}") from None
+    if size > max_bytes or len(data) > max_bytes:
+        raise SubmissionError(_too_large(p, max(size, len(data)), max_bytes))
     if not data.strip():
         raise SubmissionError(f"{p}: the file is empty")
     return data
+
+
+def _check_source(p: Path, source: str) -> None:
+    """The Python to run stays within what the sandbox loads in time (see the limits)."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_BYTES:
+        raise SubmissionError(
+            f"{p}: too much code ({size:,} bytes of Python; the limit is {MAX_SOURCE_BYTES:,})"
+        )
+    lines = source.count("\n") + (not source.endswith("\n"))
+    if lines > MAX_LINES:
+        raise SubmissionError(
+            f"{p}: too many lines of code ({lines:,}; the limit is {MAX_LINES:,})"
+        )
 
 
 def _too_large(p: Path, size: int, max_bytes: int) -> str:
@@ -130,12 +182,22 @@ def _normalise_newlines(text: str) -> str:
 
 def _notebook_cells(p: Path, text: str) -> list[tuple[int, str]]:
     """(cell number, source) of each code cell; outputs and other cell types ignored."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise SubmissionError(
+            f"{p}: not a valid notebook (JSON nested {depth:,} levels deep; "
+            f"the limit is {MAX_JSON_DEPTH})"
+        )
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SubmissionError(
             f"{p}: not a valid notebook (invalid JSON at line {exc.lineno}, "
             f"column {exc.colno}: {exc.msg})"
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a 5,000-digit number
+        raise SubmissionError(
+            f"{p}: not a valid notebook (its JSON cannot be read: {type(exc).__name__})"
         ) from None
     if not isinstance(nb, dict) or "nbformat" not in nb:
         raise SubmissionError(f"{p}: not a valid notebook (no 'nbformat' field)")
@@ -144,6 +206,10 @@ def _notebook_cells(p: Path, text: str) -> list[tuple[int, str]]:
     cells = nb.get("cells")
     if not isinstance(cells, list):
         raise SubmissionError(f"{p}: not a valid notebook ('cells' is not a list)")
+    if len(cells) > MAX_CELLS:
+        raise SubmissionError(
+            f"{p}: too many notebook cells ({len(cells):,}; the limit is {MAX_CELLS:,})"
+        )
     code: list[tuple[int, str]] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
@@ -169,7 +235,30 @@ def _upgrade(p: Path, text: str, version: Any) -> dict[str, Any]:
         raise SubmissionError(
             f"{p}: notebook format version {version!r} cannot be read ({type(exc).__name__})"
         ) from None
-    return json.loads(nbformat.writes(upgraded))
+    try:
+        return json.loads(nbformat.writes(upgraded))
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise SubmissionError(
+            f"{p}: notebook format version {version!r} cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """How deeply the JSON text nests arrays and objects, without parsing it (strings
+    are dropped first, so brackets inside them do not count)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = deepest = 0
+    for c in brackets:
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _notebook_source(

@@ -29,7 +29,9 @@ from .i18n import text
 LEVELS = ("hidden", "verdict", "published")
 DEFAULT_LEVEL = "verdict"
 _CASE_LISTS = ("cases", "reached")  # diagnosis evidence keys that list case ids
-_GIVEN = ("line", "cell", "band")  # evidence that is not measured on any case
+# evidence that holds no case's values: where in the file, a setting, a named form
+_GIVEN = ("line", "cell", "band", "form")
+_NAMED_RULES = ("shifted",)  # update rules whose wording has no numbers in it
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ def evidence(d: Any, cases: tuple[Any, ...], policy: Policy, lang: str) -> dict[
     for key, value in d.evidence.items():
         if key in _CASE_LISTS:
             out[key] = [ids[i] for i in value if i in ids]
-        elif key in _GIVEN or open_ or (key == "of" and not dropped):
+            continue
+        named = key == "rule" and value in _NAMED_RULES
+        if key in _GIVEN or open_ or named or (key == "of" and not dropped):
             out[key] = value
     return out
 

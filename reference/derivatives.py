@@ -71,6 +71,11 @@ def forward_over_2h(f: Scalar, x: float, h: float = 1e-5) -> float:
     return float((f(x + h) - f(x)) / (2 * h))
 
 
+@variant("numerical_derivative", "wrong_denominator", "/ 2 * h: divided by 2, times h")
+def central_precedence(f: Scalar, x: float, h: float = 1e-5) -> float:
+    return float((f(x + h) - f(x - h)) / 2 * h)  # operator precedence: (... / 2) * h
+
+
 @variant("numerical_derivative", "step_ignored", "fixed step 1e-4")
 def fixed_step(f: Scalar, x: float, h: float = 1e-5) -> float:
     step = 1e-4
@@ -120,9 +125,26 @@ def gradient_central_over_h(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndar
     return 2 * numerical_gradient(f, x, h)
 
 
+@variant("numerical_gradient", "wrong_denominator", "/ 2 * h: divided by 2, times h")
+def gradient_central_precedence(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    return numerical_gradient(f, x, h) * h * h
+
+
 @variant("numerical_gradient", "all_coordinates_at_once")
 def gradient_all_at_once(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     # perturbs every coordinate together: the derivative along (1, ..., 1), not partials
     x = np.asarray(x, dtype=float)
     d = (f(x + h) - f(x - h)) / (2 * h)
     return np.full_like(x, d)
+
+
+@variant("numerical_gradient", "return_in_loop")
+def gradient_first_only(f: Field, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    # `return grad` indented into the loop: only the first partial is computed
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for j in range(x.size):
+        e = _unit(x.size, j)
+        grad[j] = (f(x + h * e) - f(x - h * e)) / (2 * h)
+        return grad
+    return grad

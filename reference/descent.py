@@ -42,6 +42,11 @@ def gradient_step_ascent(x: Point, grad: Point, learning_rate: float) -> Point:
     return plain(np.asarray(x, dtype=float) + learning_rate * np.asarray(grad, dtype=float))
 
 
+@variant("gradient_step", "learning_rate_ignored", "fixed step 0.01")
+def gradient_step_fixed_rate(x: Point, grad: Point, learning_rate: float) -> Point:
+    return gradient_step(x, grad, 0.01)
+
+
 def _descend(
     fp: Callable[[Any], Any], x0: Point, learning_rate: float, n: int, sign: float = -1.0
 ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -82,6 +87,33 @@ def gradient_descent_ascent(f, fp, x0, learning_rate, max_iter):
 def gradient_descent_with_start(f, fp, x0, learning_rate, max_iter):
     x, path = _descend(fp, x0, learning_rate, max_iter)
     return _result(f, x, [as_point(x0), *path])
+
+
+@variant("gradient_descent", "path_before_update")
+def gradient_descent_path_before_update(f, fp, x0, learning_rate, max_iter):
+    # paths.append(x) before x = x - eta*f'(x): the path is x_0 ... x_{n-1}
+    x, path = _descend(fp, x0, learning_rate, max_iter)
+    return _result(f, x, [as_point(x0), *path][:max_iter])
+
+
+@variant("gradient_descent", "early_stop", "stops when a step is below 1e-8")
+def gradient_descent_early_stop(f, fp, x0, learning_rate, max_iter):
+    x, path = as_point(x0), []
+    with np.errstate(all="ignore"):
+        for _ in range(max_iter):
+            new = x - learning_rate * np.asarray(fp(plain(x)), dtype=float)
+            path.append(new)
+            small = bool(np.all(np.abs(new - x) < 1e-8))
+            x = new
+            if small:
+                break
+    return _result(f, x, path)
+
+
+@variant("gradient_descent", "learning_rate_ignored", "fixed step 0.01")
+def gradient_descent_fixed_rate(f, fp, x0, learning_rate, max_iter):
+    x, path = _descend(fp, x0, 0.01, max_iter)
+    return _result(f, x, path)
 
 
 @variant("gradient_descent", "off_by_one_iterations", "one update too few")

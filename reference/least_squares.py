@@ -164,8 +164,29 @@ def _minibatch_variants() -> dict[str, Callable]:
 
         return _train(X, y, w0, lr, n_epochs, one_batch)
 
+    def with_replacement(X, y, w0, lr, n_epochs, bs, rng):
+        m = len(y)  # m draws per epoch with rng.integers / rng.choice: some samples twice
+        return _train(X, y, w0, lr, n_epochs, lambda e: split(rng.integers(0, m, size=m), bs))
+
+    def path_before_update(X, y, w0, lr, n_epochs, bs, rng):
+        w, path = minibatch_gd(X, y, w0, lr, n_epochs, bs, rng)  # recorded at each epoch's start
+        return w, _with_start(w0, (w, path))[1][:n_epochs]
+
+    def divides_by_batch_size(X, y, w0, lr, n_epochs, bs, rng):
+        # the sum over a batch divided by batch_size, also for a last, smaller batch
+        return shuffled(X, y, w0, lr, n_epochs, bs, rng, lambda Xb, yb, w: _summed(Xb, yb, w) / bs)
+
     return {
         "no_shuffle": no_shuffle,
+        "divides_by_batch_size": divides_by_batch_size,
+        "with_replacement": with_replacement,
+        "path_before_update": path_before_update,
+        "grad_factor_2": lambda X, y, w0, lr, n, bs, rng: shuffled(
+            X, y, w0, lr, n, bs, rng, lambda Xb, yb, w: 2 * mean_gradient(Xb, yb, w)
+        ),
+        "learning_rate_ignored": lambda X, y, w0, lr, n, bs, rng: shuffled(
+            X, y, w0, 0.01, n, bs, rng
+        ),
         "shuffle_once": shuffle_once,
         "drops_last_batch": drops_last_batch,
         "unpaired_shuffle": unpaired_shuffle,
@@ -187,13 +208,25 @@ def _minibatch_variants() -> dict[str, Callable]:
 MINIBATCH_MISTAKES = _minibatch_variants()
 SGD_MISTAKES = (
     "no_shuffle",
+    "with_replacement",
+    "path_before_update",
+    "grad_factor_2",
+    "learning_rate_ignored",
     "shuffle_once",
     "unpaired_shuffle",
     "full_batch_updates",
     "sign_ascent",
     "path_includes_start",
 )
-BATCH_MISTAKES = ("sum_not_mean", "per_sample_updates", "sign_ascent", "path_includes_start")
+BATCH_MISTAKES = (
+    "sum_not_mean",
+    "per_sample_updates",
+    "sign_ascent",
+    "path_includes_start",
+    "path_before_update",
+    "grad_factor_2",
+    "learning_rate_ignored",
+)
 
 
 def _register() -> None:

@@ -88,3 +88,23 @@ def linear_regression_sum(x, y, w0, w1, learning_rate, n_iter):
 @variant("linear_regression_gd", "missing_x_factor")
 def linear_regression_missing_x(x, y, w0, w1, learning_rate, n_iter):
     return _simultaneous(_without_x, x, y, w0, w1, learning_rate, n_iter)
+
+
+@variant("linear_regression_gd", "learning_rate_ignored", "fixed step 0.01")
+def linear_regression_fixed_rate(x, y, w0, w1, learning_rate, n_iter):
+    return _simultaneous(cost_gradient, x, y, w0, w1, 0.01, n_iter)
+
+
+def trajectory(
+    x: np.ndarray, y: np.ndarray, w0: float, w1: float, learning_rate: float, n_iter: int
+) -> np.ndarray:
+    """(w0, w1) after each of the n_iter iterations, shape (n_iter, 2): where a loop that
+    stopped early would have ended."""
+    w0, w1 = float(w0), float(w1)
+    out = np.empty((n_iter, 2))
+    with np.errstate(all="ignore"):
+        for k in range(n_iter):
+            g0, g1 = cost_gradient(x, y, w0, w1)
+            w0, w1 = w0 - learning_rate * g0, w1 - learning_rate * g1
+            out[k] = w0, w1
+    return out

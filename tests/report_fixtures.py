@@ -21,6 +21,7 @@ from support import as_outcome, case_set
 import reference
 from grader import __version__
 from grader.exercises import load_exercise
+from grader.explain import explain
 from grader.judging import exercise_result as judged
 from grader.model import CallOutcome, LoadProblem, LoadReport
 from grader.report import ExerciseResult, GradeReport
@@ -64,7 +65,8 @@ def exercise_result(
     """What grader.grade.grade_exercise builds, from in-process outcomes."""
     sets = case_set(exercise, SEED)
     points = load_exercise(exercise).points
-    return judged(exercise, points, sets, [outcome(e) for e in sets], load, source)
+    outcomes = [outcome(e) for e in sets]
+    return judged(exercise, points, sets, outcomes, load, source, explain=explain)
 
 
 def grade_report(

@@ -174,6 +174,32 @@ def test_progress_bar_shows_count_and_rate() -> None:
     assert "1/2" in stream.getvalue() and "sub/s" in stream.getvalue()
 
 
+def test_class_page_drops_bidi_controls_from_ids_and_file_names(tmp_path: Path) -> None:
+    spoof = "eve\u202egpj.py"
+    entries = [*CLASS, replace(CLASS[-1], student=spoof, path=f"{spoof}\u2067x.py")]
+    page = write_class_page(tmp_path, standings(entries), entries, options(tmp_path, "en"))
+    text = page.read_text("utf-8")
+    assert "evegpj.py" in text
+    assert not {"\u202e", "\u2067"} & set(text)
+
+
+def test_progress_lines_drop_bidi_controls_from_ids() -> None:
+    stream = io.StringIO()
+    Progress(1, stream, bar=False).update("eve\u202egpj", "graded", 1, 2)
+    assert stream.getvalue().startswith("[1/1] evegpj: 1/2 graded")
+
+
+def test_class_page_lists_the_entries_discovery_skipped_and_why(tmp_path: Path) -> None:
+    opts = options(tmp_path, "en")
+    skipped = [{"path": "mallory.py", "reason": "a symbolic link, not a regular file"}]
+    opts = replace(opts, settings={**opts.settings, "skipped": skipped})
+    page = write_class_page(tmp_path, standings(CLASS), CLASS, opts).read_text("utf-8")
+    section = page[page.index('<section id="skipped">') :]
+    assert "<td>mallory.py</td><td>a symbolic link, not a regular file</td>" in section
+    plain = write_class_page(tmp_path, standings(CLASS), CLASS, options(tmp_path, "en"))
+    assert 'id="skipped"' not in plain.read_text("utf-8")  # nothing skipped: no section
+
+
 # --- integrity flags for the TA ----------------------------------------------------------
 
 

@@ -127,3 +127,107 @@ def test_the_example_class_is_found_whole(tmp_path: Path) -> None:
     assert found.skipped == ()
     assert len(found.students()) == len(list(root.iterdir()))
     assert "123456" in found.students()  # the Canvas-named file, by Canvas id
+
+
+# --- entries that are not regular files inside DIR ----------------------------------------
+
+
+def reasons(directory: Path) -> dict[str, str]:
+    return {s.path.relative_to(directory).as_posix(): s.reason for s in discover(directory).skipped}
+
+
+def test_symlinks_are_skipped_with_their_reason_and_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "secret.py")  # a .py the grader's user can read, outside DIR
+    write(outside / "classes" / "other.py")
+    root = tmp_path / "class"
+    write(root / "alice.py")
+    (root / "mallory.py").symlink_to(outside / "secret.py")
+    (root / "bob.py").symlink_to("alice.py")  # a classmate's file
+    (root / "carol").symlink_to(outside / "classes")  # a folder link
+    found = discover(root)
+    assert [f.student for f in found.found] == ["alice"]
+    why = reasons(root)
+    assert set(why) == {"mallory.py", "bob.py", "carol"}
+    assert all("symbolic link" in r and "outside" not in r for r in why.values())
+
+
+def test_links_inside_a_students_folder_are_skipped_too(tmp_path: Path) -> None:
+    write(tmp_path / "secret.py")
+    root = tmp_path / "class"
+    write(root / "dave" / "hw.py")
+    (root / "dave" / "extra.py").symlink_to(tmp_path / "secret.py")
+    (root / "dave" / "sub").symlink_to(tmp_path)
+    (f,) = discover(root).found
+    assert f.path == root / "dave" / "hw.py" and f.note == ""
+    assert set(reasons(root)) == {"dave/extra.py", "dave/sub"}
+
+
+def test_symlink_loops_do_not_stop_discovery(tmp_path: Path) -> None:
+    root = tmp_path / "class"
+    write(root / "alice.py")
+    (root / "loop1.py").symlink_to("loop2.py")
+    (root / "loop2.py").symlink_to("loop1.py")
+    write(root / "dave" / "hw.py")
+    (root / "dave" / "self").symlink_to("../dave")
+    found = discover(root, exclude=[tmp_path / "out"])
+    assert [f.student for f in found.found] == ["alice", "dave"]
+    assert set(reasons(root)) == {"loop1.py", "loop2.py", "dave/self"}
+
+
+def test_pipes_and_sockets_are_skipped_without_being_opened(tmp_path: Path) -> None:
+    import socket
+
+    write(tmp_path / "alice.py")
+    os.mkfifo(tmp_path / "fifo.py")
+    write(tmp_path / "gina" / "placeholder.txt", "")
+    os.mkfifo(tmp_path / "gina" / "hw.py")
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "sock.py"))
+        why = reasons(tmp_path)
+    finally:
+        server.close()
+    assert why["fifo.py"].startswith("a named pipe (FIFO), not a regular file")
+    assert why["gina/hw.py"].startswith("a named pipe (FIFO)")
+    assert why["sock.py"].startswith("a socket, not a regular file")
+    assert why["gina"] == "folder holds no .py or .ipynb file"
+
+
+def test_folders_nested_too_deep_are_not_searched(tmp_path: Path) -> None:
+    from grader.batch.discover import MAX_DEPTH
+
+    deep = tmp_path / "frank" / Path(*["d"] * (MAX_DEPTH + 5))
+    write(deep / "hw.py")
+    write(tmp_path / "frank" / "d" / "hw.py")
+    (f,) = discover(tmp_path).found
+    assert f.path == tmp_path / "frank" / "d" / "hw.py"
+    (skipped,) = discover(tmp_path).skipped
+    assert skipped.reason == f"nested more than {MAX_DEPTH} folders deep; not searched"
+
+
+def test_an_unreadable_folder_is_skipped_and_the_rest_found(tmp_path: Path, monkeypatch) -> None:
+    write(tmp_path / "alice.py")
+    write(tmp_path / "locked" / "hw.py")
+    real = os.scandir
+
+    def scandir(path):  # as root every folder is readable: refuse one the way chmod 000 does
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = discover(tmp_path)
+    assert [f.student for f in found.found] == ["alice"]
+    assert [(s.path.name, s.reason) for s in found.skipped] == [
+        ("locked", "cannot be read (Permission denied)")
+    ]
+
+
+def test_names_that_are_not_text_are_skipped_with_advice(tmp_path: Path) -> None:
+    write(tmp_path / "alice.py")
+    (tmp_path / os.fsdecode(b"kim\xff\xfe.py")).write_bytes(FULL.encode())  # CP949 bytes
+    (tmp_path / "new\nline.py").write_text(FULL)
+    found = discover(tmp_path)
+    assert [f.student for f in found.found] == ["alice"]
+    assert all("rename it" in s.reason for s in found.skipped) and len(found.skipped) == 2

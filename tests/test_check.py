@@ -136,6 +136,22 @@ def test_unreadable_input_exits_2(capsys, path):
         run_check(capsys, path)
 
 
+def test_a_symlink_or_a_pipe_is_refused_in_one_line_without_its_target(capsys, tmp_path):
+    import os
+
+    from grader.cli import main
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("grader_secret = 'not for students'\n")
+    (tmp_path / "link.py").symlink_to(secret)
+    os.mkfifo(tmp_path / "pipe.py")
+    for name, kind in (("link.py", "a symbolic link"), ("pipe.py", "a named pipe (FIFO)")):
+        assert main(["check", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{name}: {kind}, not a regular file" in err
+        assert "secret" not in err
+
+
 def test_gdgrade_check_command_exits_0_then_2_for_an_unknown_exercise(capsys):
     from grader.cli import main
 

@@ -4,12 +4,14 @@ score and the diagnoses its manifest says (tests/submissions/README.md)."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grader.assignment import Assignment
+from grader.credit import SHARES
 from grader.grade import grade_path
 from grader.sandbox import Limits, Sandbox
 
@@ -40,6 +42,10 @@ def _check(report, entry):
         assert set(expect["diagnoses"]) <= set(found), where
         if expect["full_marks"]:
             assert [d.id for d in result.diagnoses if d.severity == "mistake"] == [], where
+        mistakes = {d.id for d in result.diagnoses if d.severity == "mistake"}
+        if mistakes and mistakes <= set(SHARES) and mistakes == set(expect["diagnoses"]):
+            kept = math.prod(SHARES[i].kept for i in mistakes)  # the README's policy table
+            assert result.score == round(result.max_score * kept, 2), where
 
 
 BUGGY = [pytest.param(e, id=e["file"]) for e in MANIFEST if e["exercise"] != "*"]

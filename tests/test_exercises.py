@@ -281,14 +281,18 @@ def test_notebook_validates_and_every_code_cell_compiles():
     assert any(isinstance(n, ast.Import) and n.names[0].name == "numpy" for n in first.body)
 
 
-def test_notebook_has_each_exercise_in_order_statement_then_starter_then_try_cell():
+def test_notebook_has_each_exercise_in_order_statement_starter_try_then_check_cell():
     cells = notebook().cells
     expected = ["title", "imports"]
     for exercise in EXERCISE_IDS:
         tag = f"ex{BY_NAME[exercise].number}"
-        expected += [f"{tag}-statement-ko", f"{tag}-statement-en", f"{tag}-starter", f"{tag}-try"]
+        parts = ("statement-ko", "statement-en", "starter", "try", "check")
+        expected += [f"{tag}-{part}" for part in parts]
     assert [c.id for c in cells] == expected
     by_id = {c.id: c for c in cells}
+    for exercise in EXERCISE_IDS:
+        check_cell = by_id[f"ex{BY_NAME[exercise].number}-check"].source
+        assert check_cell.splitlines()[-1] == f'check("{exercise}")'
     for exercise in EXERCISE_IDS:
         tag = f"ex{BY_NAME[exercise].number}"
         for lang in catalog.LANGUAGES:

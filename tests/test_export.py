@@ -161,3 +161,51 @@ def test_canvas_gradebook_export_works_as_a_roster(tmp_path: Path) -> None:
     person = load_roster(path).find("2024000002")
     assert person is not None
     assert (person.name, person.canvas_id, person.section) == ("김민지", "123456", "B")
+
+
+# --- student-controlled text in the tables (grader/formats/safe.py) ------------------------
+
+FORMULAS = ['=HYPERLINK("http://x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "canvas", "gradescope"])
+def test_no_export_cell_starts_a_spreadsheet_formula(tmp_path: Path, fmt: str) -> None:
+    entries = [entry(s, {"gradient_step": 5}, name=s) for s in FORMULAS]
+    entries += [entry("\t=1+1", {"gradient_step": 1}), entry("\r=2", {"gradient_step": 1})]
+    ctx = ExportContext(EXERCISES, 20.0, "=HW3")
+    raw = write_export(tmp_path, fmt, standings(entries), ctx).read_bytes().decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(raw)) for c in row]
+    assert cells and not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not [c for c in cells if c.startswith("-") and not _is_number(c)]
+    assert '\'=HYPERLINK("http://x","click")' in cells  # shown as the text it was
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_negative_numbers_stay_numbers_in_csv() -> None:
+    text = csv_text((["student", "score"], [["s1", "-2.5"], ["s2", "-0"], ["-x", "3"]]))
+    assert text.splitlines()[1:] == ["s1,-2.5", "s2,-0", "'-x,3"]
+
+
+def test_bidi_and_invisible_characters_are_dropped_from_csv_ids(tmp_path: Path) -> None:
+    spoof = "eve\u202egpj.py\u2066\u200b"
+    ctx = ExportContext(EXERCISES, 20.0, "HW3")
+    (r,) = read(write_export(tmp_path, "csv", standings([entry(spoof, {"sgd": 1})]), ctx))
+    assert r["student"] == "evegpj.py" and r["file"] == "evegpj.py.py"
+
+
+def test_output_names_stay_short_enough_to_create(tmp_path: Path) -> None:
+    long_ids = ["a" * 250, "a" * 249, "김" * 200]
+    names = safe_names([*long_ids, "bob"])
+    assert names["bob"] == "bob"
+    assert len({n.lower() for n in names.values()}) == 4
+    for student in long_ids:
+        name = names[student]
+        assert len(name.encode("utf-8")) <= 96 and name.startswith(student[:20])
+        (tmp_path / f".{name}.html.tmp").write_text("ok")  # what write_atomic creates

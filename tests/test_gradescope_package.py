@@ -58,7 +58,8 @@ def launcher(folder: Path, body: str | None = None) -> Path:
     return folder
 
 
-def run_autograder(root: Path, bin_dir: Path) -> dict:
+def run_autograder(root: Path, bin_dir: Path, log: list[str] | None = None) -> dict:
+    """Run the bundle's run_autograder; its own output (the instructor's log) goes to `log`."""
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
     env |= {"GDGRADE_AUTOGRADER_ROOT": str(root), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     done = subprocess.run(
@@ -70,6 +71,8 @@ def run_autograder(root: Path, bin_dir: Path) -> dict:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    if log is not None:
+        log.append(done.stdout)
     data = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     check_results(data)
     return data
@@ -197,15 +200,17 @@ def test_several_files_are_named_instead_of_guessing(tmp_path):
     assert data["output"] == text("ko", "gradescope", "many_files", files="a.py, b.ipynb")
 
 
-def test_a_failing_gdgrade_still_leaves_valid_results(tmp_path):
+def test_a_failing_gdgrade_still_leaves_valid_results_without_its_traceback(tmp_path):
     broken = (
-        "#!/bin/sh\nfor a; do last=$a; done\necho 'not json' > \"$last\"\necho boom >&2\nexit 3\n"
+        "#!/bin/sh\nfor a; do last=$a; done\necho 'not json' > \"$last\"\n"
+        "echo 'Traceback (most recent call last): boom' >&2\nexit 3\n"
     )
     root = autograder_tree(tmp_path, package(tmp_path, "--lang", "en"), {"hw.py": b"x = 1\n"})
-    data = run_autograder(root, launcher(tmp_path / "bin", broken))
+    log: list[str] = []
+    data = run_autograder(root, launcher(tmp_path / "bin", broken), log)
     assert data["score"] == 0
-    assert data["output"].startswith(text("en", "gradescope", "failed", code=3))
-    assert "boom" in data["output"]
+    assert data["output"] == text("en", "gradescope", "failed", code=3)
+    assert "boom" in log[0]  # the instructor's log keeps it; the student never sees it
 
 
 def test_a_grader_that_runs_out_of_time_still_leaves_valid_results(tmp_path):
@@ -255,3 +260,34 @@ def test_run_autograder_grades_a_real_submission(tmp_path):
     assert seed not in json.dumps(data, ensure_ascii=False)
     assert stat.S_IMODE((root / "source" / "seed").stat().st_mode) == 0o600
     assert data["output"].startswith("## " + text("ko", "ui", "heading"))
+
+
+SECRET = "autograder-secret-7f3a"
+
+
+def test_a_submitted_symlink_is_not_read_and_the_student_is_told_why(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"{SECRET} = 'only the autograder may read this'\n")
+    root = autograder_tree(tmp_path, package(tmp_path, "--lang", "en"), {})
+    (root / "submission" / "hw.py").symlink_to(secret)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "other.py").write_bytes(LOOPS.read_bytes())
+    (root / "submission" / "folder").symlink_to(outside)  # never walked into
+    data = run_autograder(root, launcher(tmp_path / "bin"))
+    assert data["score"] == 0 and data["tests"] == []
+    assert data["output"] == text("en", "gradescope", "not_regular", files="hw.py")
+    assert SECRET not in json.dumps(data)
+
+
+def test_a_hostile_notebook_is_the_students_problem_with_no_traceback(tmp_path):
+    deep = '{"nbformat": 4, "metadata": ' + "[" * 100_000 + "]" * 100_000 + ', "cells": []}'
+    bundle = package(tmp_path, "--lang", "en", "--seed", "42")
+    root = autograder_tree(tmp_path, bundle, {"hw.ipynb": deep.encode()})
+    data = run_autograder(root, launcher(tmp_path / "bin"))
+    message, reason = data["output"].split("\n\n")
+    assert message == text("en", "gradescope", "unreadable", code=2)
+    assert reason.endswith(
+        "not a valid notebook (JSON nested 100,001 levels deep; the limit is 100)"
+    )
+    assert "Traceback" not in data["output"] and "not your fault" not in data["output"]

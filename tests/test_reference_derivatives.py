@@ -103,15 +103,33 @@ def test_step_ignored_gives_the_same_value_for_every_h():
             assert len({numerical_derivative(f, point, h) for h in (1e-1, 1e-2)}) == 2
 
 
+PRECEDENCE = "/ 2 * h: divided by 2, times h"
+
+
 def test_wrong_denominator_is_off_by_a_factor_two():
     variants = variants_by_id("numerical_derivative", "wrong_denominator")
     assert variants
-    for variant in variants:
+    for variant in (v for v in variants if v.label != PRECEDENCE):
         for _name, expr, points in SCALAR_FUNCTIONS:
             f, fp = scalar_pair(expr)
             for point in points:
                 ratio = variant.fn(f, point, 1e-5) / float(fp(point))
                 assert min(abs(ratio - 2.0), abs(ratio - 0.5)) < 1e-3, (variant.label, point)
+
+
+@pytest.mark.parametrize("exercise", ["numerical_derivative", "numerical_gradient"])
+def test_divided_by_2_times_h_is_the_derivative_times_h_squared(exercise):
+    """`/ 2 * h` without brackets: the central difference divided by 2, then times h."""
+    (variant,) = [v for v in variants_by_id(exercise, "wrong_denominator") if v.label == PRECEDENCE]
+    h = 1e-3
+    for _name, expr, points in SCALAR_FUNCTIONS:
+        f, fp = scalar_pair(expr)
+        for point in points:
+            if exercise == "numerical_gradient":
+                got = variant.fn(lambda v, f=f: f(v[0]), np.array([point]), h)[0]
+            else:
+                got = variant.fn(f, point, h)
+            assert got == pytest.approx(float(fp(point)) * h * h, rel=1e-3, abs=1e-12)
 
 
 def test_cancellation_step_is_far_less_accurate_than_the_reference():
@@ -204,7 +222,11 @@ def test_gradient_error_shrinks_at_the_scheme_order(scheme, order, expr, n):
 @pytest.mark.parametrize(("expr", "n"), FIELDS)
 def test_gradient_wrong_denominator_doubles_every_partial(expr, n):
     f, grad = field(expr, n)
-    (variant,) = variants_by_id("numerical_gradient", "wrong_denominator")
+    (variant,) = [
+        v
+        for v in variants_by_id("numerical_gradient", "wrong_denominator")
+        if v.label != PRECEDENCE
+    ]
     for point in field_points(n):
         np.testing.assert_allclose(variant.fn(f, point), 2 * grad(point), rtol=1e-6, atol=1e-7)
 

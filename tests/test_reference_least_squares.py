@@ -279,10 +279,27 @@ def test_divergence_is_returned_as_inf_or_nan_without_raising_or_warning():
 # --- the mistake variants reproduce what a student writing the mistake gets ----------------
 
 
-def mistaken_path(mistake_id, X, y, w0, rate, orders, batch_size):
-    """The path of each known mistake, from the same loop and the permutations drawn."""
+def replayed_draws(rng: np.random.Generator, m: int, n_epochs: int) -> list[np.ndarray]:
+    """m indices drawn with replacement per epoch, from a copy of the rng."""
+    replay = copy.deepcopy(rng)
+    return [replay.integers(0, m, size=m) for _ in range(n_epochs)]
+
+
+def mistaken_path(mistake_id, X, y, w0, rate, orders, batch_size, draws=None):
+    """The path of each known mistake, from the same loop and the permutations drawn
+    (`draws`: the indices drawn with replacement, for with_replacement)."""
     m = len(y)
     loop = loop_descent
+    if mistake_id == "with_replacement":
+        return loop(X, y, w0, rate, draws, batch_size)[1]
+    if mistake_id == "grad_factor_2":
+        return loop(X, y, w0, rate, orders, batch_size, divisor=lambda batch: len(batch) / 2)[1]
+    if mistake_id == "learning_rate_ignored":
+        return loop(X, y, w0, 0.01, orders, batch_size)[1]
+    if mistake_id == "path_before_update":
+        return np.vstack([w0, loop(X, y, w0, rate, orders, batch_size)[1][:-1]])
+    if mistake_id == "divides_by_batch_size":
+        return loop(X, y, w0, rate, orders, batch_size, divisor=lambda batch: batch_size)[1]
     if mistake_id == "no_shuffle":
         return loop(X, y, w0, rate, [np.arange(m)] * len(orders), batch_size)[1]
     if mistake_id == "shuffle_once":
@@ -316,9 +333,9 @@ def test_minibatch_mistake_variant_is_the_mistaken_loop(mistake_id):
     X, y = noisy_problem(m=23, seed=4)
     w0 = np.array([0.3, -0.2, 0.1])
     rng = np.random.default_rng(8)
-    orders = replayed_permutations(rng, 23, 3)
+    orders, draws = replayed_permutations(rng, 23, 3), replayed_draws(rng, 23, 3)
     _, path = variant.fn(X, y, w0, 0.05, 3, 5, rng)
-    expected = mistaken_path(mistake_id, X, y, w0, 0.05, orders, 5)
+    expected = mistaken_path(mistake_id, X, y, w0, 0.05, orders, 5, draws)
     np.testing.assert_allclose(path, expected, rtol=1e-11, atol=1e-14)
 
 
@@ -345,9 +362,9 @@ def test_sgd_and_batch_mistake_variants_are_the_mistaken_loop(exercise):
             continue
         rng = np.random.default_rng(3)
         if exercise == "sgd":
-            orders = replayed_permutations(rng, 23, 3)
+            orders, draws = replayed_permutations(rng, 23, 3), replayed_draws(rng, 23, 3)
             _, path = variant.fn(X, y, w0, 0.02, 3, rng)
-            expected = mistaken_path(variant.mistake_id, X, y, w0, 0.02, orders, 1)
+            expected = mistaken_path(variant.mistake_id, X, y, w0, 0.02, orders, 1, draws)
         else:
             _, path = variant.fn(X, y, w0, 0.02, 3)
             orders = [np.arange(23)] * 3  # no rng: the stored order

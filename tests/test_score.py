@@ -8,6 +8,7 @@ import pytest
 from support import case_set, runs_of
 
 import reference
+from grader.credit import SHARES
 from grader.degenerate import degenerate_cases
 from grader.diagnose import diagnose
 from grader.exercises import load_exercise
@@ -52,16 +53,17 @@ def test_unpaired_shuffle_reaches_no_fallback_credit():
     assert not scored.capped
 
 
-def test_path_including_start_keeps_credit_for_the_parts_it_got_right():
+def test_path_including_start_keeps_the_policy_share_in_every_case():
     (variant,) = reference.variants_by_id("gradient_descent", "path_includes_start")
     sets = case_set("gradient_descent")
     runs = runs_of(variant.fn, sets)
     found = diagnose("gradient_descent", runs, LOADED)
     scored = score_exercise(load_exercise("gradient_descent"), 15, runs, found)
-    # x_opt and f_opt are right; only the path is not
-    assert scored.status == "partial"
-    assert 0 < scored.score < 15
-    assert all(abs(c - 2 / 3) < 1e-12 for c in scored.credits)
+    # the update is right; only the path's bookkeeping is not (grader.credit)
+    kept = SHARES["path_includes_start"].kept
+    assert scored.status == "partial" and scored.kept == kept
+    assert scored.score == 15 * kept
+    assert all(abs(c - kept) < 1e-12 for c in scored.credits)
 
 
 def test_raising_everywhere_is_status_error_with_zero():
@@ -141,7 +143,8 @@ def test_public_cases_carry_at_most_the_public_share_of_the_points(asked, carrie
 
 
 def test_public_and_degenerate_cases_count_only_as_far_as_the_hidden_cases_pass():
-    variant = reference.variants_by_id("gradient_descent", "off_by_one_iterations")[0]
+    # a mistake outside the credit policy's table, so credit goes case by case
+    variant = reference.variants_by_id("gradient_descent", "int_truncation")[0]
     runs = runs_of(variant.fn, case_set("gradient_descent"))
     found = diagnose("gradient_descent", runs, LOADED)
     scored = score_exercise(load_exercise("gradient_descent"), 15, runs, found)

@@ -207,3 +207,123 @@ def test_get_ipython_in_a_py_file_is_noted_with_its_line(tmp_path: Path) -> None
     text = "x = 1\nget_ipython().run_line_magic('matplotlib', 'inline')\n"
     sub = load_submission(write(tmp_path, "hw.py", text))
     assert [(n.kind, n.line, n.cell) for n in sub.notes] == [("magic", 2, None)]
+
+
+# --- entries that are not regular files, and the limits (grader/submission.py) -------------
+
+SECRET = "s3cret-token-of-the-grader"
+
+
+def test_a_symlink_to_a_file_the_grader_can_read_is_refused_without_reading_it(
+    tmp_path: Path,
+) -> None:
+    secret = write(tmp_path, "secret.txt", f"{SECRET}: only the grader may read this\n")
+    link = tmp_path / "mallory.py"
+    link.symlink_to(secret)
+    with pytest.raises(SubmissionError) as info:
+        load_submission(link)
+    message = str(info.value)
+    assert "symbolic link" in message and "\n" not in message
+    assert SECRET not in message and "secret.txt" not in message
+
+
+def test_a_symlink_to_a_classmates_file_is_not_graded_as_ones_own(tmp_path: Path) -> None:
+    alice = write(tmp_path, "alice.py", "def gradient_step(x, g, lr):\n    return x - lr * g\n")
+    (tmp_path / "bob.py").symlink_to(alice.name)
+    with pytest.raises(SubmissionError, match="symbolic link"):
+        load_submission(tmp_path / "bob.py")
+
+
+def test_a_named_pipe_is_refused_at_once_instead_of_blocking(tmp_path: Path) -> None:
+    import os
+    import time
+
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)  # no writer: a plain open() would wait forever
+    started = time.monotonic()
+    with pytest.raises(SubmissionError, match=r"named pipe \(FIFO\), not a regular file"):
+        load_submission(fifo)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_socket_and_a_device_are_refused(tmp_path: Path) -> None:
+    import socket
+
+    path = tmp_path / "sock.py"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        with pytest.raises(SubmissionError, match="a socket, not a regular file"):
+            load_submission(path)
+    finally:
+        server.close()
+    device = tmp_path / "null.py"
+    device.symlink_to("/dev/null")  # a link is refused before its target is looked at
+    with pytest.raises(SubmissionError, match="symbolic link"):
+        load_submission(device)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            '{"nbformat": 4, "metadata": ' + "[" * 100_000 + "]" * 100_000 + ', "cells": []}',
+            "JSON nested 100,001 levels deep; the limit is 100",
+        ),
+        (
+            '{"nbformat": 4, "metadata": {"n": ' + "1" * 5_000 + '}, "cells": []}',
+            "its JSON cannot be read: ValueError",
+        ),
+        (notebook(*[("markdown", "")] * 10_001), "too many notebook cells (10,001"),
+        (notebook(("code", "x = 1\n" * 60_000)), "too many lines of code (60,001"),
+    ],
+    ids=["deep", "huge-number", "many-cells", "many-lines"],
+)
+def test_hostile_notebooks_are_refused_in_one_line(
+    tmp_path: Path, text: str, fragment: str
+) -> None:
+    p = write(tmp_path, "hw.ipynb", text)
+    with pytest.raises(SubmissionError) as info:
+        load_submission(p)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_too_much_code_is_refused_before_the_sandbox_spends_its_load_time(
+    tmp_path: Path,
+) -> None:
+    p = write(tmp_path, "stmts.py", "x = 1; " * 200_000)
+    with pytest.raises(SubmissionError, match=r"too much code \(1,400,000 bytes of Python"):
+        load_submission(p)
+
+
+def test_brackets_inside_notebook_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
+    p = write(tmp_path, "hw.ipynb", notebook(("code", "s = '" + "[{" * 500 + "'\n")))
+    assert load_submission(p).source.startswith("s = '[{[{")
+
+
+def test_a_file_name_that_is_not_text_is_refused_and_shown_marked(tmp_path: Path) -> None:
+    import os
+
+    p = tmp_path / os.fsdecode(b"kim\xff.py")  # bytes of another encoding
+    p.write_text("x = 1\n")
+    with pytest.raises(SubmissionError) as info:
+        load_submission(p)
+    assert "kim\ufffd.py: its name is not UTF-8 text" in str(info.value)
+    str(info.value).encode("utf-8")  # printable: no lone surrogate left in the message
+
+
+def test_a_relative_path_through_a_linked_folder_is_refused_where_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write(outside, "hw.py", "x = 1\n")
+    work = tmp_path / "checkout"
+    (work / "real").mkdir(parents=True)
+    write(work / "real", "hw.py", "y = 2\n")
+    (work / "src").symlink_to(outside)
+    monkeypatch.chdir(work)
+    with pytest.raises(SubmissionError, match=r"the folder src is a symbolic link"):
+        load_submission("src/hw.py", through_links=False)
+    assert load_submission("real/hw.py", through_links=False).source == "y = 2\n"
+    assert load_submission("src/hw.py").source == "x = 1\n"  # a batch checked its folders

@@ -276,3 +276,31 @@ def test_a_grader_fault_shows_students_where_and_what_but_not_its_message(graded
     if fmt in ("text", "html", "json", "gradescope"):  # those that list the faults
         assert "momentum_descent: ValueError" in rendered
     assert "2.718281828" in render(replace(report, reveal_hidden=True), "json", "en")
+
+
+@pytest.mark.parametrize("fmt", STUDENT_FORMATS)
+def test_a_recovered_update_rule_does_not_name_a_hidden_learning_rate(graded, fmt):
+    """'your steps use a learning rate of 0.279 where 0.1395 was given': when the rule was
+    fitted on hidden cases, the rate given there is a hidden input."""
+    from grader.results import Diagnosis
+
+    descent = next(e for e in graded.exercises if e.id == "gradient_descent")
+    public = {float(c.args[3]) for c in descent.cases if c.visibility == "public"}
+    hidden = next(
+        c
+        for c in descent.cases
+        if c.visibility == "hidden" and float(c.args[3]) not in public and len(repr(c.args[3])) > 4
+    )
+    given = float(hidden.args[3])
+    rule = Diagnosis(
+        "update_rule",
+        "mistake",
+        {"cases": [hidden.id], "of": 1, "rule": "effective_rate", "ratio": 2.0,
+         "rate": 2 * given, "given": given},
+    )  # fmt: skip
+    e = replace(descent, status="failed", diagnoses=(rule,))
+    report = replace(graded, exercises=(e,))
+    assert not _occurs(repr(given), render(report, fmt, "en"))
+    assert not _occurs(f"{given:g}", render(report, fmt, "en"))
+    ta = replace(report, reveal_hidden=True)
+    assert _occurs(f"{given:g}", render(ta, "json", "en"))

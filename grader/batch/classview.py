@@ -92,6 +92,14 @@ class Identical:
 
 
 @dataclass(frozen=True)
+class SkippedEntry:
+    """An entry of the submissions folder that discovery did not grade, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ClassView:
     title: str
     lang: str
@@ -111,6 +119,7 @@ class ClassView:
     names: dict[str, str]  # student id -> name, where the roster or the LMS file name says
     hard_coded: tuple[HardCoded, ...] = ()
     identical: tuple[Identical, ...] = ()
+    skipped: tuple[SkippedEntry, ...] = ()  # from the last run's discovery
 
 
 def histogram(values: Sequence[float], top: float, bins: int = BINS) -> tuple[Bin, ...]:
@@ -291,4 +300,9 @@ def class_view(
         names=names or {},
         hard_coded=hard_coded(standings, exercises),
         identical=identical(standings),
+        skipped=tuple(
+            SkippedEntry(str(s.get("path", "")), str(s.get("reason", "")))
+            for s in settings.get("skipped", ())
+            if isinstance(s, dict)
+        ),
     )

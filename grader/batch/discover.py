@@ -11,20 +11,32 @@ Supported layouts (documented in docs/gradebook.md), entry by entry at the top o
 
 Nothing here executes or imports a submission: files are only listed, and, when a folder
 holds several candidates, read as text to count the contract functions they define.
+
+Only regular files inside DIR are submissions. Symbolic links (to a file, a folder, a
+classmate's submission, or round in a loop) are never followed, named pipes, devices and
+sockets are never opened, and a folder is searched at most `MAX_DEPTH` levels and
+`MAX_ENTRIES` entries deep: each such entry is `Skipped` with its reason, for the TA, and
+discovery goes on. No reason names a link's target.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..contract import EXERCISE_IDS
+from ..files import BAD_NAME, NotReadable, read_regular, refusal, usable_name
+from ..submission import MAX_BYTES
 
 SUFFIXES = (".py", ".ipynb")
 IGNORED_DIRS = frozenset({"__pycache__", ".ipynb_checkpoints", "__MACOSX"})
+MAX_DEPTH = 8  # folder levels searched below a student's folder (hw3/src/... is 2)
+MAX_ENTRIES = 5_000  # entries looked at in one student's folder (a virtualenv has more)
 
 CANVAS = re.compile(
     r"^(?P<name>[^_]+)_(?P<late>LATE_)?(?P<user>\d+)_(?P<attachment>\d+)_(?P<file>.+)$"
@@ -68,27 +80,60 @@ class Discovery:
 
 def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
     """Every submission at the top of `directory`, sorted by student then attempt order."""
-    excluded = {p.resolve() for p in exclude}
+    excluded = {identity for p in exclude if (identity := _identity(p)) is not None}
     found: list[Found] = []
     skipped: list[Skipped] = []
-    for entry in sorted(directory.iterdir()):
-        if entry.name.startswith(".") or entry.name in IGNORED_DIRS:
+    for entry in _entries(directory, skipped):
+        path = Path(entry.path)
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            skipped.append(Skipped(path, _cannot(exc)))
             continue
-        if entry.resolve() in excluded:
+        if (info.st_dev, info.st_ino) in excluded:
             continue
-        if entry.is_dir():
-            item = _from_folder(entry)
-        elif entry.is_file() and entry.suffix.lower() in SUFFIXES:
-            item = _from_file(entry)
+        if not usable_name(entry.name):
+            skipped.append(Skipped(path, BAD_NAME))
+        elif stat.S_ISDIR(info.st_mode):
+            item, inside = _from_folder(path)
+            found.extend([item] if isinstance(item, Found) else [])
+            skipped.extend([item] if isinstance(item, Skipped) else [])
+            skipped.extend(inside)
+        elif not stat.S_ISREG(info.st_mode):
+            skipped.append(Skipped(path, refusal(info.st_mode)))
+        elif path.suffix.lower() in SUFFIXES:
+            found.append(_from_file(path, info.st_mtime))
         else:
-            item = Skipped(entry, "not a .py or .ipynb file")
-        (found if isinstance(item, Found) else skipped).append(item)
+            skipped.append(Skipped(path, "not a .py or .ipynb file"))
     found.sort(key=lambda f: (f.student, f.order, str(f.path)))
     return Discovery(tuple(found), tuple(skipped))
 
 
-def _from_file(path: Path) -> Found:
-    mtime = path.stat().st_mtime
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _cannot(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or type(exc).__name__})"
+
+
+def _entries(folder: Path, skipped: list[Skipped]) -> list[os.DirEntry[str]]:
+    """The folder's entries by name, hidden and tool folders left out; an unreadable
+    folder is recorded as skipped."""
+    try:
+        with os.scandir(folder) as it:
+            entries = [e for e in it if not e.name.startswith(".") and e.name not in IGNORED_DIRS]
+    except OSError as exc:
+        skipped.append(Skipped(folder, _cannot(exc)))
+        return []
+    return sorted(entries, key=lambda e: e.name)
+
+
+def _from_file(path: Path, mtime: float) -> Found:
     canvas = CANVAS.match(path.name)
     if canvas:
         order = (float(canvas["attachment"]), path.name)
@@ -100,29 +145,68 @@ def _from_file(path: Path) -> Found:
     return Found(path.stem, path, "file", (mtime, path.name))
 
 
-def _from_folder(folder: Path) -> Found | Skipped:
-    candidates = sorted(_candidates(folder))
+def _from_folder(folder: Path) -> tuple[Found | Skipped, list[Skipped]]:
+    """The folder's submission (or why there is none), and the entries skipped inside it."""
+    skipped: list[Skipped] = []
+    candidates = _candidates(folder, skipped)
     if not candidates:
-        return Skipped(folder, "folder holds no .py or .ipynb file")
-    chosen, note = choose(candidates)
+        unreadable = [s for s in skipped if s.path == folder]  # the folder itself
+        if unreadable:
+            return unreadable[0], [s for s in skipped if s.path != folder]
+        return Skipped(folder, "folder holds no .py or .ipynb file"), skipped
+    chosen, note = choose(sorted(candidates), candidates)
     moodle = MOODLE.match(folder.name)
-    order = (chosen.stat().st_mtime, str(chosen.relative_to(folder)))
+    order = (candidates[chosen], str(chosen.relative_to(folder)))
     if moodle:
-        return Found(moodle["user"], chosen, "moodle", order, moodle["name"], note=note)
-    return Found(folder.name, chosen, "folder", order, note=note)
+        return Found(moodle["user"], chosen, "moodle", order, moodle["name"], note=note), skipped
+    return Found(folder.name, chosen, "folder", order, note=note), skipped
 
 
-def _candidates(folder: Path) -> Iterable[Path]:
-    for path in folder.iterdir():
-        if path.name.startswith(".") or path.name in IGNORED_DIRS:
-            continue
-        if path.is_dir():
-            yield from _candidates(path)
-        elif path.is_file() and path.suffix.lower() in SUFFIXES:
-            yield path
+def _candidates(folder: Path, skipped: list[Skipped]) -> dict[Path, float]:
+    """Regular .py/.ipynb files under `folder` and their mtimes, walked without following
+    a link, at most MAX_DEPTH folders down and MAX_ENTRIES entries in all."""
+    found: dict[Path, float] = {}
+    stack = [(folder, 0)]
+    seen = 0
+    while stack:
+        current, depth = stack.pop()
+        for entry in _entries(current, skipped):
+            seen += 1
+            if seen > MAX_ENTRIES:
+                skipped.append(
+                    Skipped(
+                        folder, f"more than {MAX_ENTRIES:,} entries; the rest were not searched"
+                    )
+                )
+                return found
+            path = Path(entry.path)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(Skipped(path, _cannot(exc)))
+                continue
+            mode = info.st_mode
+            if stat.S_ISDIR(mode):
+                if depth + 1 >= MAX_DEPTH:
+                    skipped.append(
+                        Skipped(path, f"nested more than {MAX_DEPTH} folders deep; not searched")
+                    )
+                else:
+                    stack.append((path, depth + 1))
+            elif stat.S_ISLNK(mode):
+                skipped.append(Skipped(path, refusal(mode)))
+            elif path.suffix.lower() not in SUFFIXES:
+                continue
+            elif not usable_name(entry.name):
+                skipped.append(Skipped(path, BAD_NAME))
+            elif stat.S_ISREG(mode):
+                found[path] = info.st_mtime
+            else:
+                skipped.append(Skipped(path, refusal(mode)))
+    return found
 
 
-def choose(candidates: list[Path]) -> tuple[Path, str]:
+def choose(candidates: list[Path], mtimes: dict[Path, float]) -> tuple[Path, str]:
     """The one file of a folder to grade, and a note saying why when there was a choice.
 
     The rule: the file defining the most contract functions (a helper module or a scratch
@@ -131,17 +215,19 @@ def choose(candidates: list[Path]) -> tuple[Path, str]:
     if len(candidates) == 1:
         return candidates[0], ""
     counts = {p: defined_count(p) for p in candidates}
-    best = min(candidates, key=lambda p: (-counts[p], -p.stat().st_mtime, str(p)))
+    best = min(candidates, key=lambda p: (-counts[p], -mtimes[p], str(p)))
     others = ", ".join(p.name for p in candidates if p != best)
     return best, f"chose {best.name} ({counts[best]} contract functions) over {others}"
 
 
 def defined_count(path: Path) -> int:
-    """How many contract functions the file's text defines; read as text, never run."""
+    """How many contract functions the file's text defines; read as text, never run, and
+    only if it is still a regular file."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data, _ = read_regular(path, MAX_BYTES)
+    except NotReadable:
         return 0
+    text = data.decode("utf-8", errors="replace")
     return len({a or b for a, b in _DEFINES.findall(text)})
 
 

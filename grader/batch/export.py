@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import timezone
 from pathlib import Path
 
 from ..errors import UsageError
@@ -11,6 +13,8 @@ from .lock import Busy, OutputLock
 from .outputs import PARTS, write_all
 from .pipeline import output_options
 from .roster import Roster
+from .similar import SimilarityOptions
+from .timing import TimingError, load_extensions
 
 
 def export(
@@ -20,6 +24,8 @@ def export(
     attempt: str | None = None,
     canvas_assignment_id: str | None = None,
     lang: str | None = None,
+    similarity: SimilarityOptions | None = None,
+    extensions: Path | None = None,
 ) -> list[Path]:
     """Write the chosen outputs ("all" for every one) with the last batch's settings."""
     path = out / FILENAME
@@ -36,6 +42,15 @@ def export(
             if canvas_assignment_id is not None:
                 settings["canvas_assignment_id"] = canvas_assignment_id
             options = output_options(settings, roster, lang)
+            if extensions is not None:
+                zone = options.deadline.zone if options.deadline else timezone.utc
+                try:
+                    due = load_extensions(extensions, zone)
+                except TimingError as exc:
+                    raise UsageError(str(exc)) from None
+                gradebook.set_extensions({s: d.isoformat() for s, d in due.items()})
+            if similarity is not None:
+                options = replace(options, similarity=similarity)
             _, written = write_all(out, gradebook, options, chosen)
     except Busy as exc:
         raise UsageError(str(exc)) from None

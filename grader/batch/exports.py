@@ -2,20 +2,23 @@
 
 Tables are built as plain rows from the standings (pure), then written as CSV in UTF-8 with
 a byte-order mark: without it Excel reads a UTF-8 CSV as the local code page and Korean
-names turn into mojibake; Canvas and Gradescope accept the mark.
+names turn into mojibake; Canvas and Gradescope accept the mark. Every cell goes through
+`csv_cell`: a student id or file name such as `=HYPERLINK(...)` stays text, not a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..formats.safe import csv_cell
 from .roster import Person, Roster
-from .standings import PENDING, Standing, score_text
+from .standings import PENDING, Entry, Standing, score_text
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
 EXPORT_FORMATS = ("csv", "canvas", "gradescope")
@@ -41,7 +44,7 @@ def grades_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
     `student` is the roster's student id when the roster knows the submitter (a Canvas
     download names files by Canvas id), else the id the submission was found under."""
     header = ["student", "name", "section", "file", "attempt", "attempts", "late", "status"]
-    header += [*ctx.exercises, "total", "max_score"]
+    header += [*ctx.exercises, "total", "max_score", *LATE_COLUMNS]
     rows = []
     for s in standings:
         e = s.counted
@@ -53,11 +56,45 @@ def grades_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
         ]
         rows.append(
             [person.student, person.name or e.name, person.section, e.path, str(e.attempt),
-             str(s.attempts), "yes" if e.late else "", e.status, *scores,
-             score_text(e.score) if graded else "", score_text(e.max_score) if graded else ""]
+             str(s.attempts), late_word(e), e.status, *scores,
+             score_text(e.score) if graded else "", score_text(e.max_score) if graded else "",
+             *late_cells(e)]
         )  # fmt: skip
     rows += _absent_rows(standings, ctx, len(header))
     return header, sorted(rows, key=lambda row: row[0])
+
+
+LATE_COLUMNS = ("submitted_at", "late_minutes", "penalty_percent", "raw", "penalty", "final")
+
+
+def late_word(e: Entry) -> str:
+    """'yes' when late (by the schedule, or by the LMS's own tag), 'grace' inside the grace
+    period, 'rejected' after the last date; '' when on time or not known to be late."""
+    if e.lateness is None:
+        return "yes" if e.late else ""
+    status = e.lateness.status
+    return {"late": "yes", "unknown_late": "yes", "grace": "grace", "rejected": "rejected"}.get(
+        status, ""
+    )
+
+
+def late_cells(e: Entry) -> list[str]:
+    """submitted_at, late_minutes, penalty_percent, raw, penalty, final: the raw score and
+    the penalty stay apart, `final` is what counts (`total` is the raw score too)."""
+    if e.status == PENDING:
+        return [""] * len(LATE_COLUMNS)
+    late = e.lateness
+    minutes = ""
+    if late is not None and late.late_s is not None and late.late_s > 0:
+        minutes = str(math.ceil(late.late_s / 60))
+    return [
+        e.submitted_at.isoformat() if e.submitted_at else "",
+        minutes,
+        score_text(late.percent) if late is not None else "",
+        score_text(e.score),
+        score_text(e.penalty),
+        score_text(e.final),
+    ]
 
 
 def _absent_rows(standings: Sequence[Standing], ctx: ExportContext, width: int) -> list[list[str]]:
@@ -94,7 +131,7 @@ def canvas_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
         )
         sis = p.sis_user_id if p and p.sis_user_id else ("" if canvas_id else s.student)
         name = (p.name if p else "") or e.name or s.student
-        score = score_text(e.score) if e.status != PENDING else ""
+        score = score_text(e.final) if e.status != PENDING else ""
         rows.append([name, canvas_id, sis, p.sis_login_id if p else "", p.section if p else "",
                      score])  # fmt: skip
     return header, rows
@@ -113,7 +150,7 @@ def gradescope_table(standings: Sequence[Standing], ctx: ExportContext) -> Table
             for x in ctx.exercises
         ]
         rows.append([p.name or e.name or s.student, p.student, p.email, *scores,
-                     score_text(e.score) if graded else ""])  # fmt: skip
+                     score_text(e.final) if graded else ""])  # fmt: skip
     return header, rows
 
 
@@ -121,10 +158,11 @@ TABLES = {"csv": grades_table, "canvas": canvas_table, "gradescope": gradescope_
 
 
 def csv_text(table: Table) -> str:
+    """The table as CSV, every cell made safe to open in a spreadsheet (`csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    writer.writerow([csv_cell(c) for c in table[0]])
+    writer.writerows([csv_cell(c) for c in row] for row in table[1])
     return buffer.getvalue()
 
 

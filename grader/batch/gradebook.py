@@ -85,6 +85,29 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS results_by_submission ON results(submission_id, settings_key);
 CREATE UNIQUE INDEX IF NOT EXISTS one_current_result ON results(submission_id) WHERE current = 1;
 CREATE INDEX IF NOT EXISTS submissions_by_student ON submissions(student, active);
+CREATE TABLE IF NOT EXISTS sources (
+    sha256 TEXT PRIMARY KEY,
+    code BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submitted (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extensions (
+    student TEXT PRIMARY KEY,
+    due TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS penalties (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    status TEXT NOT NULL,
+    due TEXT NOT NULL,
+    late_s REAL,
+    percent REAL NOT NULL,
+    raw REAL NOT NULL,
+    penalty REAL NOT NULL,
+    computed_at TEXT NOT NULL
+);
 """
 
 GRADED, UNREADABLE, FAULT = "graded", "unreadable", "grader_fault"
@@ -364,6 +387,59 @@ class Gradebook:
     def result_lang(self, result_id: int) -> str:
         row = self.db.execute("SELECT lang FROM results WHERE id = ?", (result_id,)).fetchone()
         return str(row[0])
+
+    def store_sources(self, code: dict[str, str]) -> None:
+        """Keep each submission's Python source (a notebook's code cells), by sha256, so
+        that similarity and history need not find the class folder again."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO sources (sha256, code) VALUES (?, ?)",
+                [(sha, pack(text)) for sha, text in code.items()],
+            )
+
+    def sources(self, digests: Iterable[str]) -> dict[str, str]:
+        """The stored source of each of these sha256 that has one."""
+        found: dict[str, str] = {}
+        for sha in set(digests):
+            row = self.db.execute("SELECT code FROM sources WHERE sha256 = ?", (sha,)).fetchone()
+            if row is not None:
+                found[sha] = unpack(row[0]) or ""
+        return found
+
+    def record_times(self, times: dict[int, tuple[str, str]]) -> None:
+        """submission id -> (ISO time, source). Times found earlier for other submissions,
+        or for these when this run found none, are kept."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO submitted (submission_id, at, source) VALUES (?, ?, ?)",
+                [(sid, at, source) for sid, (at, source) in times.items()],
+            )
+
+    def times(self) -> dict[int, tuple[str, str]]:
+        rows = self.db.execute("SELECT submission_id, at, source FROM submitted").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def set_extensions(self, due: dict[str, str]) -> None:
+        """Replace every extension: student id -> new due date (ISO)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM extensions")
+            db.executemany("INSERT INTO extensions (student, due) VALUES (?, ?)", due.items())
+
+    def extensions(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT student, due FROM extensions").fetchall())
+
+    def record_penalties(self, rows: Iterable[tuple[int, str, str, float | None, float, float,
+                                                   float]]) -> None:  # fmt: skip
+        """(submission id, status, due, seconds late, percent, raw score, penalty points) as
+        the last export computed them: the raw score stays in `results`, apart."""
+        stamp = now()
+        with self.transaction() as db:
+            db.execute("DELETE FROM penalties")
+            db.executemany(
+                "INSERT INTO penalties (submission_id, status, due, late_s, percent, raw, "
+                "penalty, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, stamp) for row in rows],
+            )
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

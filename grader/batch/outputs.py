@@ -11,16 +11,20 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..deadline import Deadline
 from ..i18n import text
 from ..render import environment
 from .classview import class_view
 from .exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from .gradebook import FAULT, UNREADABLE, Gradebook
+from .history import history_links, write_history
+from .late import late_rows, penalty_rows, with_lateness
+from .similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
 from .standings import PENDING, Entry, Standing, score_text, standings
 
 FEEDBACK_SUFFIX = {"html": ".html", "text": ".txt"}
@@ -34,13 +38,18 @@ class OutputOptions:
     attempt: str
     settings: dict[str, Any]  # shown in class.html
     context: ExportContext
+    similarity: SimilarityOptions = field(default_factory=SimilarityOptions)
+    deadline: Deadline | None = None  # the assignment's late policy, if it has one
 
 
-def load_entries(gradebook: Gradebook) -> list[Entry]:
-    return [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
+def load_entries(gradebook: Gradebook, deadline: Deadline | None = None) -> list[Entry]:
+    """Every active submission, with its time and, under a deadline, its lateness."""
+    entries = [Entry.from_row(dict(row)) for row in gradebook.current_rows()]
+    return with_lateness(entries, deadline, gradebook.times(), gradebook.extensions())
 
 
-PARTS = (*EXPORT_FORMATS, "reports", "class")
+PARTS = (*EXPORT_FORMATS, "reports", "history", "class", "similarity")
+BATCH_PARTS = (*EXPORT_FORMATS, "reports", "history", "class")  # similarity: on demand
 
 
 @contextmanager
@@ -62,7 +71,9 @@ def write_all(
     """Write the chosen outputs; returns the standings and the paths written."""
     for leftover in out.glob(".*.tmp"):  # from a run killed while writing
         leftover.unlink()
-    entries = load_entries(gradebook)
+    entries = load_entries(gradebook, options.deadline)
+    if options.deadline is not None:
+        gradebook.record_penalties(penalty_rows(entries))
     counted = standings(entries, options.attempt)
     chosen = set(parts)
     written = [
@@ -71,9 +82,28 @@ def write_all(
     if "reports" in chosen:
         write_student_files(out, gradebook, counted)
         written += [out / "reports", out / "results"]
+    if "history" in chosen:
+        written += write_history(out, gradebook, counted, entries, options.exercises, options.lang)
+    similar = None
+    if "similarity" in chosen:
+        similar = write_similarity(
+            out, gradebook, counted, options.exercises, options.similarity, options.lang,
+            student_names(counted, options),
+        )  # fmt: skip
+        written.append(out / FOLDER)
     if "class" in chosen:
-        written.append(write_class_page(out, counted, entries, options))
+        written.append(write_class_page(out, counted, entries, options, similar))
     return counted, written
+
+
+def student_names(counted: Sequence[Standing], options: OutputOptions) -> dict[str, str]:
+    """student id -> name, from the roster or else the LMS file name."""
+    roster = options.context.roster
+    names = {}
+    for s in counted:
+        person = roster.find(s.student)
+        names[s.student] = (person.name if person else "") or s.name
+    return names
 
 
 def write_student_files(out: Path, gradebook: Gradebook, counted: Sequence[Standing]) -> None:
@@ -134,16 +164,16 @@ def shared_case_set(settings: dict[str, Any]) -> str:
 
 
 def write_class_page(
-    out: Path, counted: Sequence[Standing], entries: Sequence[Entry], options: OutputOptions
+    out: Path,
+    counted: Sequence[Standing],
+    entries: Sequence[Entry],
+    options: OutputOptions,
+    similarity: SimilarityPage | None = None,
 ) -> Path:
     settings = {**options.settings, "attempt": options.attempt}
     settings.setdefault("grader_version", __version__)
     settings["case_set"] = shared_case_set(settings)
-    roster = options.context.roster
-    names = {}
-    for s in counted:
-        person = roster.find(s.student)
-        names[s.student] = (person.name if person else "") or s.name
+    names = student_names(counted, options)
     view = class_view(
         counted, entries, options.exercises, options.lang, options.title, settings, names
     )
@@ -152,7 +182,20 @@ def write_class_page(
     def t(*keys: str, **params: Any) -> str:
         return text(lang, *keys, **params)
 
-    page = environment().get_template("class.html.j2").render(view=view, t=t, fmt=score_text)
+    page = (
+        environment()
+        .get_template("class.html.j2")
+        .render(
+            view=view,
+            t=t,
+            fmt=score_text,
+            similarity=similarity,
+            late=late_rows(counted),
+            deadline=options.deadline,
+            counted=counted,
+            history=history_links(counted),
+        )
+    )
     path = out / "class.html"
     write_atomic(path, page)
     return path

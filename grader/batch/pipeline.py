@@ -9,13 +9,18 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import timezone
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..assignment import Assignment
+from ..deadline import Deadline
 from ..errors import UsageError
+from ..files import NotReadable, read_regular
+from ..formats.safe import display_id
 from ..sandbox import Limits
 from ..secret import SEED_WARNING, new_seed, weak
+from ..submission import MAX_BYTES
 from .discover import Discovery, Found, attempts, discover
 from .exports import ExportContext
 from .gradebook import (
@@ -28,11 +33,12 @@ from .gradebook import (
     SubmissionRow,
 )
 from .lock import Busy, OutputLock
-from .outputs import OutputOptions, private_umask, write_all
+from .outputs import BATCH_PARTS, OutputOptions, private_umask, write_all
 from .progress import Progress
 from .roster import Roster
 from .settings import settings_for
 from .standings import Standing
+from .timing import TimingError, load_extensions, load_manifest, submission_times
 from .worker import Task, WorkerConfig
 
 
@@ -48,6 +54,10 @@ class BatchOptions:
     canvas_assignment_id: str = ""
     progress_bar: bool | None = None  # None: a bar on a terminal, plain lines otherwise
     feedback: str = "html"  # each student's report: "html" (with pictures) or "text"
+    times: Path | None = None  # a timestamp manifest (CSV)
+    times_from_mtime: bool = False  # date files without another time by their mtime
+    extensions: Path | None = None  # per-student due dates (CSV)
+    unisolated: bool = False  # --no-isolation: where the sandbox is unavailable, grade anyway
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,10 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             options = replace(options, assignment=assignment)
             settings = settings_for(options.assignment, options.limits, options.feedback)
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
-            run_id = gradebook.start_run(str(options.directory), settings, _run_options(options))
+            gradebook.store_sources(read_sources(found))
+            record_timing(gradebook, found, ids, options)
+            run_options = {**_run_options(options), "skipped": skipped_entries(found, options)}
+            run_id = gradebook.start_run(str(options.directory), settings, run_options)
             todo, _ = gradebook.pending(ids.values(), settings.key)
             progress = Progress(len(todo), progress_stream, options.progress_bar)
             try:
@@ -112,9 +125,9 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
                 raise
             finally:
                 progress.close()
-            described = {**settings.described, **_run_options(options)}
+            described = {**settings.described, **run_options}
             counted, _ = write_all(
-                options.out, gradebook, output_options(described, options.roster)
+                options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
             )
             faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
             gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
@@ -155,12 +168,24 @@ def new_seed_note(out: Path, seed: int | None) -> str:
     )
 
 
+def skipped_entries(found: Discovery, options: BatchOptions) -> list[dict[str, str]]:
+    """What discovery skipped and why, kept with the run so class.html lists it."""
+    entries = []
+    for s in found.skipped:
+        try:
+            path = s.path.relative_to(options.directory).as_posix()
+        except ValueError:
+            path = s.path.as_posix()
+        entries.append({"path": path, "reason": s.reason})
+    return entries
+
+
 def _report_discovery(found: Discovery, progress: Progress) -> None:
     for s in found.skipped:
-        progress.note(f"skipped {s.path}: {s.reason}")
+        progress.note(f"skipped {display_id(str(s.path))}: {s.reason}")
     for f in found.found:
         if f.note:
-            progress.note(f"{f.student}: {f.note}")
+            progress.note(display_id(f"{f.student}: {f.note}"))
 
 
 def _grade(
@@ -175,7 +200,8 @@ def _grade(
     from .runner import run_tasks
 
     tasks = tasks_for(gradebook, todo, options.directory)
-    config = WorkerConfig(options.assignment, options.limits, settings.described["feedback_format"])
+    feedback_format = settings.described["feedback_format"]
+    config = WorkerConfig(options.assignment, options.limits, feedback_format, options.unisolated)
 
     def on_result(task: Task, result: Result) -> None:
         gradebook.add_result(task.submission_id, run_id, settings, result)
@@ -198,11 +224,44 @@ def _prepare_case_sets(assignment: Assignment) -> None:
 
 
 def _run_options(options: BatchOptions) -> dict[str, Any]:
+    deadline = options.assignment.deadline
     return {
         "attempt": options.attempt,
         "title": options.assignment.title,
         "canvas_assignment_id": options.canvas_assignment_id,
+        "deadline": deadline.to_json() if deadline else None,
     }
+
+
+def record_timing(
+    gradebook: Gradebook,
+    found: Discovery,
+    ids: dict[tuple[str, str, str], int],
+    options: BatchOptions,
+) -> None:
+    """Store when each submission was handed in and, if given, the extensions."""
+    deadline = options.assignment.deadline
+    zone = deadline.zone if deadline else timezone.utc
+    try:
+        stamps = load_manifest(options.times, zone) if options.times else []
+        times = submission_times(found.found, stamps, zone, options.times_from_mtime)
+        if options.extensions is not None:
+            due = load_extensions(options.extensions, zone)
+            gradebook.set_extensions({s: d.isoformat() for s, d in due.items()})
+    except TimingError as exc:
+        raise UsageError(str(exc)) from None
+    by_path = {(student, path): sid for (student, path, _), sid in ids.items()}
+    gradebook.record_times(
+        {
+            by_path[(f.student, f.path.relative_to(options.directory).as_posix())]: (
+                at.isoformat(),
+                source,
+            )
+            for f in found.found
+            if f.path in times
+            for at, source in [times[f.path]]
+        }
+    )
 
 
 def output_options(
@@ -217,7 +276,9 @@ def output_options(
         canvas_assignment_id=settings.get("canvas_assignment_id", ""),
         roster=roster,
     )
+    deadline = settings.get("deadline")
     return OutputOptions(
+        deadline=Deadline.from_json(deadline) if deadline else None,
         exercises=exercises,
         lang=lang or settings["lang"],
         title=settings.get("title", ""),
@@ -240,7 +301,7 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
         path=f.path.relative_to(directory).as_posix(),
         sha256=digest,
         size=size,
-        mtime=f.path.stat().st_mtime,
+        mtime=_mtime(f.path),
         layout=f.layout,
         attempt=attempt,
         late=f.late,
@@ -249,17 +310,37 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
     )
 
 
+def read_sources(found: Discovery) -> dict[str, str]:
+    """sha256 -> Python source of each readable submission (read as text, never run)."""
+    from ..submission import SubmissionError, load_submission
+
+    code: dict[str, str] = {}
+    for f in found.found:
+        try:
+            submission = load_submission(f.path)
+        except SubmissionError:
+            continue
+        code[submission.sha256] = submission.source
+    return code
+
+
 def file_digest(path: Path) -> tuple[str, int]:
-    """sha256 and size; a file we cannot read gets a marker digest and fails to load later."""
-    digest, size = hashlib.sha256(), 0
+    """sha256 and size of a regular file, read without following a link; a file we cannot
+    read (or one too large to grade) gets a marker digest and fails to load later."""
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError as exc:
-        return f"unreadable:{exc.errno}", -1
-    return digest.hexdigest(), size
+        data, size = read_regular(path, MAX_BYTES)
+    except NotReadable:
+        return "unreadable", -1
+    if size != len(data):
+        return "unreadable:size", -1
+    return hashlib.sha256(data).hexdigest(), size
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def tasks_for(gradebook: Gradebook, submission_ids: list[int], directory: Path) -> list[Task]:

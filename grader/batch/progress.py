@@ -10,6 +10,7 @@ import sys
 import time
 from typing import TextIO
 
+from ..formats.safe import display_id
 from .standings import score_text
 
 
@@ -30,7 +31,7 @@ class Progress:
 
     def update(self, student: str, status: str, score: float, max_score: float) -> None:
         self.done += 1
-        line = f"{student}: {score_text(score)}/{score_text(max_score)} {status}"
+        line = f"{display_id(student)}: {score_text(score)}/{score_text(max_score)} {status}"
         if self._bar is not None:
             self._bar.set_postfix_str(line, refresh=False)
             self._bar.update(1)

@@ -7,11 +7,15 @@ class summary) reads the resulting `Standing`s, so they always agree with each o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from ..deadline import Lateness
 
 ATTEMPT_RULES = ("latest", "best", "first")
 PENDING = "pending"  # a discovered submission without a result yet (interrupted batch)
@@ -37,10 +41,22 @@ class Entry:
     feedback_format: str | None
     error: str
     result_id: int | None = None
+    submitted_at: datetime | None = None  # when it was handed in, where known
+    time_source: str = ""  # manifest | lms | mtime
+    lateness: Lateness | None = None  # set when the assignment has a deadline
 
     @property
     def exercise_scores(self) -> Mapping[str, Mapping[str, Any]]:
         return self.summary.get("exercises", {})
+
+    @property
+    def penalty(self) -> float:
+        """Points the late policy takes off the raw score (`score`)."""
+        return self.lateness.penalty(self.score) if self.lateness else 0.0
+
+    @property
+    def final(self) -> float:
+        return round(self.score - self.penalty, 2)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Entry:
@@ -87,7 +103,7 @@ def counted(entries: list[Entry], rule: str) -> Entry:
     if rule == "first":
         return by_attempt[0]
     if rule == "best":
-        return max(reversed(by_attempt), key=lambda e: e.score)  # ties: the latest
+        return max(reversed(by_attempt), key=lambda e: e.final)  # ties: the latest
     return by_attempt[-1]
 
 
@@ -103,14 +119,16 @@ def standings(entries: Iterable[Entry], rule: str = "latest") -> list[Standing]:
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+NAME_BYTES = 96  # of an output name's stem: far below the 255 bytes a file name may have
 
 
 def safe_names(students: Iterable[str]) -> dict[str, str]:
-    """A distinct file name for every student id (ids may hold spaces or slashes)."""
+    """A distinct file name for every student id (ids may hold spaces or slashes, and be
+    as long as a file name may be: a long one is cut and told apart by a short hash)."""
     taken: set[str] = set()
     names: dict[str, str] = {}
     for student in students:
-        base = _UNSAFE.sub("_", student).lstrip(".") or "student"
+        base = bounded(_UNSAFE.sub("_", student).lstrip(".") or "student", student)
         name, n = base, 1
         while name.lower() in taken:
             n += 1
@@ -118,6 +136,16 @@ def safe_names(students: Iterable[str]) -> dict[str, str]:
         taken.add(name.lower())
         names[student] = name
     return names
+
+
+def bounded(name: str, student: str, limit: int = NAME_BYTES) -> str:
+    """`name` if its UTF-8 form fits in `limit` bytes, else its beginning and a hash of
+    the whole id, so that OUT/reports/<name>.html can always be created."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = name.encode("utf-8")[: limit - len(digest) - 1].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
 
 
 def score_text(value: float | None) -> str:

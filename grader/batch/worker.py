@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from ..assignment import Assignment
 from ..report import GradeReport, to_json
 from ..sandbox import Limits, Sandbox
+from ..sandbox.runners import grading_runner
 from .gradebook import FAULT, GRADED, UNREADABLE, Result
 from .summary import empty_summary, summarise
 
@@ -38,6 +39,7 @@ class WorkerConfig:
     assignment: Assignment
     limits: Limits
     feedback_format: str  # a key of grader.render.FORMATS
+    unisolated: bool = False  # --no-isolation: the portable runner where the sandbox cannot run
 
 
 def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
@@ -118,7 +120,8 @@ def main(conn: Connection, config: WorkerConfig) -> None:
             started = time.monotonic()
             try:
                 if sandbox is None:
-                    sandbox = stack.enter_context(Sandbox(limits=config.limits))
+                    runner = grading_runner(config.unisolated, config.limits)
+                    sandbox = stack.enter_context(runner)
                 result = grade_task(task, sandbox, config)
             except Exception:
                 elapsed = time.monotonic() - started

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import EXIT_FAULT, EXIT_OK, UsageError
-from .grade import add_assignment_options, assignment_from
+from .grade import add_assignment_options, add_no_isolation, assignment_from
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +25,14 @@ def add_export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--canvas-assignment-id",
         help="Canvas assignment id, so the Canvas import fills that column",
+    )
+
+
+def add_extensions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extensions",
+        metavar="CSV",
+        help="per-student due dates: student id, new due date (replaces earlier ones)",
     )
 
 
@@ -57,11 +65,25 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="each student's report: html with pictures (default) or text (much faster)",
     )
     parser.add_argument(
+        "--times",
+        metavar="CSV",
+        help="when each file was handed in: student id, time, optional file "
+        "(Moodle's grading worksheet works)",
+    )
+    parser.add_argument(
+        "--times-from-mtime",
+        action="store_true",
+        help="date files with no other time by their modification time "
+        "(unreliable: copying and unzipping change it)",
+    )
+    add_extensions_option(parser)
+    parser.add_argument(
         "--progress",
         choices=("auto", "bar", "lines"),
         default="auto",
         help="a progress bar (terminal default) or one line per submission",
     )
+    add_no_isolation(parser)
     parser.set_defaults(run=run)
 
 
@@ -69,10 +91,15 @@ def run(args: argparse.Namespace) -> int:
     from ..batch.pipeline import BatchOptions, run_batch
     from ..batch.roster import RosterError, load_roster
     from ..sandbox.host import requested_isolation
+    from ..sandbox.runners import RunnerError, require_sandbox
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
+    try:
+        require_sandbox(args.no_isolation)  # refused here, not in every worker
+    except RunnerError as exc:
+        raise UsageError(str(exc)) from None
     assignment = assignment_from(args)
     try:
         roster = load_roster(Path(args.roster) if args.roster else None)
@@ -89,6 +116,10 @@ def run(args: argparse.Namespace) -> int:
         canvas_assignment_id=args.canvas_assignment_id or "",
         progress_bar={"auto": None, "bar": True, "lines": False}[args.progress],
         feedback=args.feedback,
+        times=Path(args.times) if args.times else None,
+        times_from_mtime=args.times_from_mtime,
+        extensions=Path(args.extensions) if args.extensions else None,
+        unisolated=args.no_isolation,
     )
     summary = run_batch(options)
     print(

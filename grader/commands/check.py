@@ -12,7 +12,8 @@ import sys
 
 from ..contract import EXERCISE_IDS
 from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, text
+from ..sandbox.runners import CHOICES, ENVIRONMENT_VARIABLE, CheckRunner, RunnerError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -31,26 +32,47 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="check only this function (repeatable); default: every function",
     )
     parser.add_argument("--lang", choices=LANGUAGES, help="ko (default) or en")
+    parser.add_argument(
+        "--runner",
+        choices=CHOICES,
+        help="where the code runs: the Linux sandbox, or the portable runner (a separate "
+        f"process with time limits, any system); default: {ENVIRONMENT_VARIABLE} or auto",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from gdgrade.display import choose_lang
 
-    from ..sandbox import Sandbox
+    from ..sandbox.runners import requested_runner
+    from ..sandbox.zygote_client import SandboxError
     from ..submission import SubmissionError, load_submission
 
     try:
         lang = choose_lang(args.lang)
-        submission = load_submission(args.path)
-    except (SubmissionError, ValueError) as exc:
+        submission = load_submission(args.path, through_links=False)
+        runner = CheckRunner(requested_runner(args.runner))  # the sandbox starts now
+    except (SubmissionError, ValueError, RunnerError) as exc:
         raise UsageError(str(exc)) from None
-    with Sandbox() as sandbox:  # its process starts now, while the checker loads
+    with runner:
         from gdgrade.checker import check_submission
         from gdgrade.display import render_check_text
 
-        report = check_submission(submission, sandbox, tuple(args.exercise or ()))
+        try:
+            report = check_submission(submission, runner, tuple(args.exercise or ()))
+        except SandboxError as exc:
+            print(f"gdgrade: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return EXIT_FAULT
     sys.stdout.write(render_check_text(report, lang, color=sys.stdout.isatty()))
+    sys.stdout.write(runner_line(runner, lang) + "\n")
     if report.grader_errors:
         return EXIT_FAULT
     return EXIT_OK if report.ok else EXIT_BELOW
+
+
+def runner_line(runner: CheckRunner, lang: str) -> str:
+    """One line: which runner ran the code, and its isolation or why it was chosen."""
+    detail = runner.detail
+    if runner.used == "portable" and runner.requested == "portable":
+        detail = text(lang, "check", "runner_forced")
+    return text(lang, "check", f"runner_{runner.used}", detail=detail)

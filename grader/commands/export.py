@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..errors import EXIT_OK, UsageError
 from ..i18n import LANGUAGES
-from .batch import add_export_options
+from .batch import add_export_options, add_extensions_option
+from .similarity import add_similarity_options, similarity_options
 
-CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "all")
+CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "history", "similarity", "all")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,6 +25,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="what to rebuild (repeatable; default: all)",
     )
     add_export_options(parser)
+    add_extensions_option(parser)
+    add_similarity_options(parser)
     parser.add_argument("--lang", choices=LANGUAGES, help="language of class.html")
     parser.set_defaults(run=run)
 
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         attempt=args.attempt,
         canvas_assignment_id=args.canvas_assignment_id,
         lang=args.lang,
+        similarity=similarity_options(args),
+        extensions=Path(args.extensions) if args.extensions else None,
     )
     for path in written:
         print(path)

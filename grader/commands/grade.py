@@ -79,19 +79,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=sorted(FORMATS), default="text")
     parser.add_argument("--out", help="write the report here instead of standard output")
     parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this")
+    add_no_isolation(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..grade import grade_path
     from ..render import FORMATS
-    from ..sandbox import Sandbox
+    from ..sandbox.runners import RunnerError, grading_runner
     from ..submission import SubmissionError
 
     assignment = assignment_from(args)
     require_seed(assignment)
     try:
-        with Sandbox() as sandbox:
+        runner = grading_runner(args.no_isolation)
+    except RunnerError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        with runner as sandbox:
             report = grade_path(args.path, assignment, sandbox, args.per_student or None)
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
@@ -105,6 +110,16 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_under is not None and report.score < args.fail_under:
         return EXIT_BELOW
     return EXIT_OK
+
+
+def add_no_isolation(parser: argparse.ArgumentParser) -> None:
+    """The instructor's opt-in to grade where the sandbox is unavailable."""
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="where the Linux sandbox is unavailable (Windows, macOS), grade anyway in plain "
+        "child processes with time limits but no isolation: only for code you trust",
+    )
 
 
 def write_output(output: str, out: str | None) -> None:

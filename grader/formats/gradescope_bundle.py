@@ -166,7 +166,7 @@ def wheel() -> tuple[str, bytes]:
 def messages(lang: str) -> dict[str, str]:
     """What run_autograder tells a student when it cannot grade, in the bundle's language
     (baked in: it must work when gdgrade itself is broken)."""
-    keys = ("no_file", "many_files", "wrong_file", "unreadable", "failed", "timeout")
+    keys = ("no_file", "many_files", "wrong_file", "not_regular", "unreadable", "failed", "timeout")
     return {k: text(lang, "gradescope", k) for k in (*keys, "not_installed")}
 
 

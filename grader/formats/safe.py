@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from typing import Any
 
 # C0 controls but tab and newline, DEL and C1 controls, surrogates, XML's two non-characters.
@@ -32,6 +33,51 @@ def visible(text: object) -> str:
     """
     s = str(text).replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub(_spell, s)
+
+
+# Categories of characters that are never shown in an id: controls (Cc), format characters
+# (Cf: bidi overrides and isolates such as U+202E and U+2066-2069, zero-width spaces and
+# joiners), line and paragraph separators. The lone surrogates (Cs) an undecodable file
+# name leaves cannot be encoded: each is shown as U+FFFD, so the name still looks altered.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def display_id(text: object) -> str:
+    """A student id, name or file name as shown to people: every character that could
+    reorder, hide or fake what is displayed (a right-to-left override turning
+    ``eve\u202egpj.py`` into "eveyp.jpg") is dropped. Ids stay keys elsewhere; this is
+    only for display (reports, class.html, progress lines, CSV cells)."""
+    s = _SURROGATE.sub("\ufffd", str(text))
+    return "".join(c for c in s if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
+
+
+def without_format_controls(value: object) -> object:
+    """Every value a template prints, with format controls (category Cf: bidi overrides and
+    isolates, zero-width characters) dropped, so that no student-chosen text, an id, a file
+    name or printed output, can reorder or hide what a page or terminal shows around it.
+    Line breaks and tabs stay; non-strings pass through."""
+    if not isinstance(value, str):
+        return value
+    # type(value) keeps markupsafe.Markup marked safe: stripping adds nothing to escape
+    return type(value)("".join(c for c in value if unicodedata.category(c) != "Cf"))
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell for a CSV file that a spreadsheet will open: shown as text, never run.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with ``= + - @`` (or a tab or
+    carriage return before one) as a formula, e.g. ``=HYPERLINK(...)`` in a file name. Such
+    a text cell gets a leading apostrophe (OWASP's advice); a number, negative or not,
+    stays a number. Hidden characters are dropped as in `display_id`.
+    """
+    s = display_id(value) if isinstance(value, str) else str(value)
+    if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s):
+        return "'" + s
+    return s
 
 
 def markdown_inline(text: object) -> str:

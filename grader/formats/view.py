@@ -73,7 +73,8 @@ def apportion(
 def case_points(exercise: ExerciseResult) -> list[tuple[float, float]]:
     """(points, max points) of each case; they add up to the exercise's score and maximum,
     and a passed case shows its full points (unless the rng cap scaled everything down, or
-    the evidence gate held a public or degenerate case down: grader.score)."""
+    the evidence gate held a public or degenerate case down, or a named mistake keeps its
+    share of every case: grader.score, grader.credit)."""
     cases = exercise.cases
     weights = [c.weight for c in cases]
     full = [c.credit >= 1 for c in cases]

@@ -133,8 +133,7 @@ class Session:
         units = split_units(self.source, self.cells)
         flags = future_flags(units)
         definitions = budget_spent = False
-        signal.signal(signal.SIGALRM, self._on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.limits.load_wall_s, 0.05)
+        self._alarm(self.limits.load_wall_s)
         for unit in units:
             self.progress.set(unit.index, unit.first_line)
             if unit.index in self.skip:
@@ -166,8 +165,7 @@ class Session:
                 self._restart_alarm()
             elif self.kind == "py":
                 definitions = True
-        signal.setitimer(signal.ITIMER_REAL, 0, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        self._alarm(0)
         self.progress.set(-1, 0)
         gc.freeze()  # forks per exercise then share these pages instead of copying them
         problems.extend(self._undefined_names())
@@ -187,7 +185,17 @@ class Session:
 
     def _restart_alarm(self) -> None:
         self.expired = False
-        signal.setitimer(signal.ITIMER_REAL, DEFINITIONS_BUDGET_S, 0.05)
+        self._alarm(DEFINITIONS_BUDGET_S)
+
+    def _alarm(self, seconds: float) -> None:
+        """Call `_on_alarm` after `seconds`, then every 50 ms; 0 stops it. A method so
+        that the portable runner can use another clock where there is no SIGALRM."""
+        if seconds:
+            signal.signal(signal.SIGALRM, self._on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
         if self.in_student:

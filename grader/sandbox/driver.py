@@ -40,6 +40,7 @@ DEFINITIONS_S = 1.0  # the child's definitions-only budget after the load budget
 MAX_LOAD_ATTEMPTS = 4
 MAX_RESTARTS = 20
 NO_RELOAD = "not run: the submission could not be loaded again after a crash"
+WROTE_INTO_CHANNEL = "the submission wrote into the sandbox's result channel"
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class SubmissionDriver:
             process.kill()
             kind, message = died_outcome(process.exit_status(), self.limits, "loading")
         except ProtocolError:
-            kind, message = "crashed", "the submission wrote into the sandbox's result channel"
+            kind, message = "crashed", WROTE_INTO_CHANNEL
         _end(process)
         index, line = process.position()
         self.host_problems.append(
@@ -171,7 +172,7 @@ class SubmissionDriver:
             "t": "load",
             "source": sub.source,
             "kind": sub.kind,
-            "name": sub.path.name,
+            "name": sub.display_name,
             "cells": [list(c) for c in sub.cells()] if sub.kind == "ipynb" else None,
             "names": self.names,
             "limits": self.limits.to_json(),
@@ -320,7 +321,7 @@ class SubmissionDriver:
     ) -> None:
         message = "the submission process died"
         if isinstance(exc, ProtocolError):
-            message = "the submission wrote into the sandbox's result channel"
+            message = WROTE_INTO_CHANNEL
         if head.pending:
             found[head.name][head.pending.pop(0)] = CallOutcome("crashed", error_message=message)
 

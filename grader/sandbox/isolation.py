@@ -15,9 +15,9 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
-import resource
 import signal
 import stat
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,15 +73,18 @@ ETC_FILES = (
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_pylibc = ctypes.PyDLL(None, use_errno=True)  # keeps the GIL across clone, as os.fork does
-_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong]
-_libc.mount.argtypes += [ctypes.c_char_p]
-_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
-_libc.unshare.argtypes = [ctypes.c_int]
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-_libc.prctl.argtypes += [ctypes.c_ulong]
-_pylibc.syscall.restype = ctypes.c_long
+if sys.platform.startswith("linux"):  # elsewhere importable (constants, Plan), never used
+    import resource
+
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _pylibc = ctypes.PyDLL(None, use_errno=True)  # keeps the GIL across clone, as os.fork does
+    _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong]
+    _libc.mount.argtypes += [ctypes.c_char_p]
+    _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    _libc.unshare.argtypes = [ctypes.c_int]
+    _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    _libc.prctl.argtypes += [ctypes.c_ulong]
+    _pylibc.syscall.restype = ctypes.c_long
 
 
 class IsolationError(OSError):

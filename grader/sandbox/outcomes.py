@@ -88,10 +88,18 @@ def died_outcome(status: int | None, limits: Limits, phase: str) -> tuple[str, s
     if status is None or status < 0:
         return "crashed", f"the process died during {phase}"
     if os.WIFSIGNALED(status):
-        kind, message = _signal_outcome(os.WTERMSIG(status), limits)
+        return ended_outcome(-os.WTERMSIG(status), limits, phase)
+    return ended_outcome(os.waitstatus_to_exitcode(status), limits, phase)
+
+
+def ended_outcome(returncode: int | None, limits: Limits, phase: str) -> tuple[str, str]:
+    """As died_outcome, from a subprocess return code (negative: killed by that signal)."""
+    if returncode is None:
+        return "crashed", f"the process died during {phase}"
+    if returncode < 0:
+        kind, message = _signal_outcome(-returncode, limits)
         return kind, f"{message} during {phase}"
-    code = os.waitstatus_to_exitcode(status)
-    return "crashed", f"the process exited (code {code}) during {phase}"
+    return "crashed", f"the process exited (code {returncode}) during {phase}"
 
 
 def _signal_outcome(sig: int, limits: Limits) -> tuple[str, str]:
@@ -99,7 +107,7 @@ def _signal_outcome(sig: int, limits: Limits) -> tuple[str, str]:
         name = signal.Signals(sig).name
     except ValueError:
         name = f"signal {sig}"
-    if sig == signal.SIGXCPU:
+    if sig == getattr(signal, "SIGXCPU", None):  # POSIX only
         return "timeout", f"stopped at the {limits.cpu_s:g} s CPU limit ({name})"
     return "crashed", f"the process was killed by {name}"
 

@@ -11,7 +11,6 @@ reports each child's exit status. It never runs student code itself.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import importlib
 import json
@@ -172,6 +171,8 @@ class Zygote:
 def _arrange_fds(fds: list[int]) -> None:
     """0 = /dev/null, 1 and 2 = output pipe, 3 = requests, 4 = results, 5 = progress;
     every other descriptor of the zygote (its socket, other pidfds) is closed."""
+    import fcntl  # POSIX only: imported here so that this package imports everywhere
+
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
     request, result, output, progress = high
     devnull = os.open(os.devnull, os.O_RDONLY)
