@@ -8,7 +8,6 @@ reused pid. Being pid 1 of its namespace, its death takes everything it started 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import select
 import signal
@@ -188,6 +187,8 @@ def progress_memory() -> int:
     try:
         os.ftruncate(fd, PROGRESS.size)
         os.pwrite(fd, PROGRESS.pack(*UNKNOWN_POSITION), 0)
+        import fcntl  # POSIX only: imported here so that this package imports everywhere
+
         seals = fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
         fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
     except BaseException:
