@@ -40,8 +40,8 @@ import numpy as np
 from gdgrade.losses import loss
 
 from .compare import as_float_array
-from .formats.view import case_name
-from .report import CaseResult, ExerciseResult, GradeReport, concealed
+from .formats.view import case_name, concealed
+from .report import CaseResult, ExerciseResult, GradeReport
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"
