@@ -116,7 +116,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             try:
                 if made:
                     progress.note(new_seed_note(options.out, assignment.seed))
-                elif weak(assignment.seed):
+                elif assignment.seed is not None and weak(assignment.seed):
                     progress.note(f"gdgrade batch: warning: {SEED_WARNING}")
                 _report_discovery(found, progress)
                 graded = _grade(gradebook, todo, options, settings, run_id, progress)
