@@ -38,6 +38,8 @@ from grader.sandbox import Limits
 from grader.submission import load_submission
 from grader.values import RngSpec
 
+from .measure import BENCHMARK_SEED
+
 
 class Wall(BaseException):
     """Raised into student code when its time is up (like the grader's kill)."""
@@ -198,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--call-timeout", type=float)
     parser.add_argument("--submission-timeout", type=float)
     args = parser.parse_args(argv)
+    os.environ.setdefault("GDGRADE_SEED", BENCHMARK_SEED)
     assignment = load_assignment(None)
     if args.exercise:
         assignment = assignment.only(tuple(args.exercise))

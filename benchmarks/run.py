@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import generate, machine
-from .measure import gradebook_timings, intervals, run_measured, summary_ms
+from .measure import BENCHMARK_SEED, gradebook_timings, intervals, run_measured, summary_ms
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results" / "latest.json"
@@ -38,6 +38,7 @@ HOSTILE_WALLS = ["--call-timeout", "1", "--submission-timeout", "20"]
 def environment(cache: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["GDGRADE_CACHE_DIR"] = str(cache)
+    env.setdefault("GDGRADE_SEED", BENCHMARK_SEED)
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.pop("GDGRADE_SEED", None)
     env.update(extra or {})

@@ -35,7 +35,7 @@ from grader.case_cache import CACHE_ENV
 from grader.report import to_json
 from grader.sandbox import Sandbox
 
-from .measure import summary_ms
+from .measure import BENCHMARK_SEED, summary_ms
 
 Timings = dict[str, list[float]]
 
@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=Path, help="also write a cProfile listing here")
     parser.add_argument("--skip-cold", action="store_true", help="no cold case-set timing")
     args = parser.parse_args(argv)
+    os.environ.setdefault("GDGRADE_SEED", BENCHMARK_SEED)
     assignment = load_assignment(None)
     files = sorted(p for p in args.directory.iterdir() if p.suffix in (".py", ".ipynb"))
     result: dict[str, Any] = {"submissions": len(files), "load_average": os.getloadavg()[0]}

@@ -23,6 +23,7 @@ from grader.expectation import Expectation
 from grader.judging import exercise_result
 from grader.model import LoadReport
 from grader.report import CaseResult, ExerciseResult
+from grader.results import Diagnosis
 from grader.sandbox.driver import SubmissionRun
 from grader.submission import Submission
 
@@ -59,11 +60,11 @@ class ExerciseCheck:
         return tuple(params[i] for i in case.outcome.mutated_args if i < len(params))
 
     @property
-    def mistakes(self) -> tuple:
+    def mistakes(self) -> tuple[Diagnosis, ...]:
         return tuple(d for d in self.result.diagnoses if d.severity == "mistake")
 
     @property
-    def notes(self) -> tuple:
+    def notes(self) -> tuple[Diagnosis, ...]:
         return tuple(d for d in self.result.diagnoses if d.severity == "info")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -66,7 +67,7 @@ def environment() -> jinja2.Environment:
     """HTML templates (`*.html.j2`) are autoescaped; the text ones are not."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("gdgrade.templates"))),
-        autoescape=lambda name: bool(name) and ".html" in name,
+        autoescape=lambda name: name is not None and ".html" in name,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -74,7 +75,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def _painter(color: bool):
+def _painter(color: bool) -> Callable[[str, Any], str]:
     def paint(style: str, value: Any) -> str:
         return f"\x1b[{_ANSI[style]}m{value}\x1b[0m" if color else str(value)
 

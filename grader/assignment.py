@@ -1,7 +1,8 @@
 """Grading settings: which exercises and points, the hidden-case seed, visibility, language.
 
 An instructor's assignment file (TOML) overrides the defaults shipped in exercises/;
-`--seed` and the GDGRADE_SEED environment variable override the file's seed.
+`--seed` and the GDGRADE_SEED environment variable override the file's seed. There is no
+default seed: the seed is the instructor's secret (grader.secret).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .cases import DEFAULT_SEED
 from .contract import EXERCISE_IDS
 from .deadline import Deadline, DeadlineError, parse_deadline
 from .exercises import load_exercise
 from .i18n import DEFAULT_LANG, LANGUAGES
 from .score import PUBLIC_SHARE
+from .secret import SEED_LIMIT
+from .visibility import DEFAULT_LEVEL, LEVELS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,6 +28,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SEED_ENV = "GDGRADE_SEED"
+NO_SEED = (
+    "hidden cases need the instructor's secret seed: set GDGRADE_SEED (in CI, from a secret "
+    "of the CI system), or put seed = ... in the assignment file, or pass --seed"
+)
 
 
 class AssignmentError(ValueError):
@@ -36,10 +42,11 @@ class AssignmentError(ValueError):
 class Assignment:
     exercises: tuple[str, ...] = EXERCISE_IDS
     points: Mapping[str, float] = field(default_factory=dict)
-    seed: int = DEFAULT_SEED
+    seed: int | None = None  # the instructor's secret; None: not given
     per_student: bool = False
     hidden: bool = True  # grade hidden cases too (False: public cases only, as `check`)
-    reveal_hidden: bool = False  # show hidden inputs/expected values in reports
+    reveal_hidden: bool = False  # the TA's record: hidden cases in full, not for students
+    hidden_visibility: str = DEFAULT_LEVEL  # what students see of hidden cases (visibility)
     lang: str = DEFAULT_LANG
     title: str = ""
     deadline: Deadline | None = None  # [deadline]: due date, grace, late penalties
@@ -70,9 +77,12 @@ def load_assignment(path: str | Path | None) -> Assignment:
 
 def parse_seed(raw: Any, where: str = "--seed") -> int:
     try:
-        return int(str(raw), 0)
+        seed = int(str(raw), 0)
     except ValueError:
         raise AssignmentError(f"{where}: {raw!r} is not an integer seed") from None
+    if not 0 <= seed < SEED_LIMIT:
+        raise AssignmentError(f"{where}: the seed must be between 0 and 2**63 - 1")
+    return seed
 
 
 def _deadline(data: dict[str, Any], path: Path) -> Deadline | None:
@@ -100,14 +110,23 @@ def _from_file(path: Path) -> Assignment:
     lang = data.get("lang", DEFAULT_LANG)
     if lang not in LANGUAGES:
         raise AssignmentError(f"{path}: lang must be one of {', '.join(LANGUAGES)}")
+    if "reveal_hidden" in data:  # it would show every student the hidden cases
+        raise AssignmentError(
+            f"{path}: reveal_hidden is a TA's option (--reveal-hidden), not an assignment "
+            f'setting; to show hidden cases after grading, set hidden_visibility = "published"'
+        )
+    level = data.get("hidden_visibility", DEFAULT_LEVEL)
+    if level not in LEVELS:
+        raise AssignmentError(f"{path}: hidden_visibility must be one of {', '.join(LEVELS)}")
+    seed = data.get("seed")
     share = data.get("public_share", PUBLIC_SHARE)
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise AssignmentError(f"{path}: public_share must be a number from 0 to 1")
     assignment = Assignment(
         points=dict(points),
-        seed=parse_seed(data.get("seed", DEFAULT_SEED), f"{path}: seed"),
+        seed=None if seed is None else parse_seed(seed, f"{path}: seed"),
         per_student=bool(data.get("per_student", False)),
-        reveal_hidden=bool(data.get("reveal_hidden", False)),
+        hidden_visibility=level,
         lang=lang,
         title=str(data.get("title", "")),
         deadline=_deadline(data, path),

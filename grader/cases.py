@@ -1,5 +1,8 @@
 """Hidden cases, generated from the instructor's seed (and, if asked, the student's id).
 
+The seed is a secret (grader.secret): there is no built-in one, since anyone with gdgrade
+and the seed regenerates every hidden case.
+
 Each exercise gets random test functions built as sympy expressions (so the trusted side
 has exact derivatives) and random regression data sets, plus edge cases on purpose:
 the lecture's three runs, a diverging learning rate, zero and one iteration, one-sample
@@ -21,7 +24,6 @@ from .model import Case
 from .values import RngSpec
 
 LECTURE_F = FunctionSpec(("0.5*x**4 - 4*x**3 + 10*x**2 - 7*x + 2",))
-DEFAULT_SEED = 20261129
 Generator = Callable[[np.random.Generator], Iterator[tuple[str, tuple[Any, ...], tuple[str, ...]]]]
 
 
@@ -218,15 +220,10 @@ def _batch_tag(m: int, bs: int) -> str:
     return "divides m" if m % bs == 0 else "last batch smaller"
 
 
-def _batch_tag(m: int, bs: int) -> str:
-    if bs > m:
-        return "batch_size > m"
-    return "divides m" if m % bs == 0 else "last batch smaller"
-
-
 def _data_cases(rng, with_batch: bool):
     """(slug, X, y, lr fraction, epochs, batch size, tags) for exercises 7-9."""
     shapes = [(23, 3, 5), (50, 1, 7), (40, 5, 8), (1, 2, 4), (12, 3, 20), (30, 2, 1)]
+    bs: int | None  # None: one batch size for exercises without one
     for m, d, bs in shapes:
         if not with_batch and bs != shapes[0][2]:
             bs = None

@@ -66,7 +66,9 @@ def _degenerate(e: Expectation, public: Sequence[Expectation]) -> bool:
     return False
 
 
-def _guesses(exp: np.ndarray, arguments: Sequence[np.ndarray], answers: Sequence[Any]) -> Iterator:
+def _guesses(
+    exp: np.ndarray, arguments: Sequence[np.ndarray], answers: Sequence[Any]
+) -> Iterator[Any]:
     yield np.zeros(exp.shape)
     yield np.full(exp.shape, np.nan)
     if exp.size > 1:  # a constant: one number for every entry

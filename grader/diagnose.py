@@ -17,7 +17,7 @@ from .compare import Tolerance, as_float_array, compare
 from .contract import BY_NAME
 from .exercises import load_exercise
 from .functions import FunctionSpec
-from .mistakes import RNG_IDS, severity
+from .mistakes import RNG_IDS, Severity, severity
 from .model import LoadReport
 from .results import CaseRun, Diagnosis
 
@@ -100,8 +100,8 @@ def _case_ids(runs: Sequence[CaseRun]) -> list[str]:
 
 
 def _behaviour(runs: Sequence[CaseRun]) -> list[Diagnosis]:
-    found = []
-    by_status = {}
+    found: list[Diagnosis] = []
+    by_status: dict[str, list[CaseRun]] = {}
     for r in runs:
         by_status.setdefault(r.outcome.status, []).append(r)
     for status, mistake_id in _STATUS_IDS.items():
@@ -127,10 +127,11 @@ def _behaviour(runs: Sequence[CaseRun]) -> list[Diagnosis]:
     if shaped:
         found.append(Diagnosis("wrong_shape", "mistake", _shape_evidence(shaped)))
     params = BY_NAME[runs[0].case.exercise].params if runs else ()
-    for mistake_id, severity_, which in (
+    inputs: tuple[tuple[str, Severity, str], ...] = (
         ("mutates_input", "mistake", "modified_inputs"),
         ("restored_input", "info", "restored_inputs"),
-    ):
+    )
+    for mistake_id, severity_, which in inputs:
         hit = [r for r in runs if getattr(r, which)]
         if hit:
             names = sorted({params[i] for r in hit for i in getattr(r, which)})
@@ -163,7 +164,7 @@ def student_matches(run: CaseRun, value: Any) -> bool:
     """The student's answer equals this variant value (to the variant-matching tolerance)."""
     e = run.expectation
     if load_exercise(run.case.exercise).tolerance["kind"] == "finite_difference":
-        tolerances = (VARIANT_MATCH_FD,)
+        tolerances: tuple[Tolerance, ...] = (VARIANT_MATCH_FD,)
     else:
         tolerances = e.tolerances
     return compare(value, run.outcome.value, e.part_names, tolerances).ok
@@ -176,7 +177,7 @@ def variant_differs(run: CaseRun, value: Any) -> bool:
 
 
 def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
-    found = []
+    found: list[Diagnosis] = []
     answered = [r for r in runs if r.returned and r.outcome.value is not None]
     if all(r.comparison.ok for r in answered):  # a mistake is only named from a failing case
         return found
@@ -301,8 +302,9 @@ def _scheme(runs: Sequence[CaseRun]) -> list[Diagnosis]:
 
 
 def _scheme_of(probes: Sequence[CaseRun]) -> list[Diagnosis]:
-    values = [as_float_array(r.outcome.value) for r in probes]
-    if any(v is None or v.size == 0 or v.shape != values[0].shape for v in values):
+    read = [as_float_array(r.outcome.value) for r in probes]
+    values = [v for v in read if v is not None]
+    if len(values) < len(read) or any(v.size == 0 or v.shape != values[0].shape for v in values):
         return []  # nothing to read a scheme from (an empty return is the student's)
     first = [float(v.ravel()[0]) for v in values]
     f, x, _ = probes[0].case.args

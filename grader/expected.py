@@ -60,14 +60,14 @@ def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -
         exact = float(f.derivative()(x))
         return safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact))
     x = np.asarray(x, dtype=float)
-    exact = np.asarray(f.derivative()(x), dtype=float)
+    exact_grad = np.asarray(f.derivative()(x), dtype=float)
     bounds = []
     for j, s in enumerate(symbols):
         second = sympy.lambdify(symbols, sympy.diff(expr, s, 2), "numpy")
         offsets = np.linspace(-h, h, 9)
         m2 = max(abs(float(second(*(x + t * np.eye(len(x))[j])))) for t in offsets)
         m0 = max(abs(float(f(x + t * np.eye(len(x))[j]))) for t in (-h, 0.0, h))
-        bounds.append(safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact[j])))
+        bounds.append(safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact_grad[j])))
     return tuple(bounds)
 
 

@@ -97,6 +97,7 @@ def build(source: str, n: int, output: Output) -> Callable[[Any], Any]:
     code = compile(source, "<test function>", "eval")
 
     def f(x: Any) -> Any:
+        scope: dict[str, Any]
         with np.errstate(all="ignore"):
             if n == 0:
                 scope = {"x": np.float64(x) if np.ndim(x) == 0 else np.asarray(x, float)}

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .assignment import Assignment
+from .assignment import NO_SEED, Assignment, AssignmentError
 from .case_cache import cached
 from .cases import hidden_cases
 from .contract import EXERCISE_IDS
@@ -28,19 +28,23 @@ from .host_noise import scrubbed
 from .judging import exercise_result
 from .report import ExerciseResult, GradeReport
 from .sandbox import Sandbox, SubmissionRun
+from .secret import fingerprint
 from .submission import Submission, load_submission
 
 
 @lru_cache(maxsize=256)
 def case_set(
-    exercise: str, seed: int, student_id: str | None, hidden: bool
+    exercise: str, seed: int | None, student_id: str | None, hidden: bool
 ) -> tuple[Expectation, ...]:
     """Expected values and variant outputs, computed once per (exercise, seed, student):
     in memory for a batch, on disk across runs."""
+    if hidden and seed is None:
+        raise AssignmentError(NO_SEED)
 
     def compute() -> tuple[Expectation, ...]:
         cases = public_cases(exercise)
         if hidden:
+            assert seed is not None
             cases = cases + hidden_cases(exercise, seed, student_id)
         return expectations(cases)
 
@@ -61,7 +65,9 @@ def student_id_for(path: Path, explicit: str | None) -> str:
 
 
 def regrade_command(path: Path, assignment: Assignment, student_id: str | None) -> str:
-    words = ["gdgrade", "grade", str(path), "--seed", str(assignment.seed)]
+    """The instructor's regrade: the seed is not in it (it is a secret), it comes from
+    GDGRADE_SEED or the assignment file, and the fingerprint shows it was the same."""
+    words = ["gdgrade", "grade", str(path)]
     if assignment.per_student and student_id:
         words += ["--per-student", student_id]
     if tuple(assignment.exercises) != EXERCISE_IDS:
@@ -98,6 +104,8 @@ def grade_submission(
     student_id: str | None = None,
 ) -> GradeReport:
     started = time.monotonic()
+    if assignment.hidden and assignment.seed is None:
+        raise AssignmentError(NO_SEED)
     key = student_id if assignment.per_student else None
     sets = {e: case_set(e, assignment.seed, key, assignment.hidden) for e in assignment.exercises}
     run = scrubbed(sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()}))
@@ -125,7 +133,16 @@ def grade_submission(
         duration_s=time.monotonic() - started,
         grader_errors=tuple(faults),
         reveal_hidden=assignment.reveal_hidden,
+        case_set=case_set_fingerprint(assignment, key),
+        hidden_visibility=assignment.hidden_visibility,
     )
+
+
+def case_set_fingerprint(assignment: Assignment, student_id: str | None) -> str:
+    """What the receipt shows instead of the seed ("" when only public cases are graded)."""
+    if not assignment.hidden or assignment.seed is None:
+        return ""
+    return fingerprint(assignment.seed, student_id)
 
 
 def grade_path(

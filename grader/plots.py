@@ -49,7 +49,7 @@ CURVE = "#555555"
 LABELLED_STEPS = 3
 MIN_PIXELS = 1.5
 
-_RC = {
+_RC: dict[Any, Any] = {  # matplotlib types the keys as a Literal of its settings
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
@@ -149,6 +149,7 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
         width = 1 if not loss_curve else np.asarray(c.args[2]).size
         readable = path_of(c.outcome.value, _PATH_INDEX[exercise.id], width) is not None
         path = _reference_path(exercise.id, c)
+        assert path is not None  # `fit` holds only such cases
         steps = -len(path) if loss_curve else 0
         return (c.status == "passed", not readable, _diverges(exercise.id, c, path), steps)
 
@@ -302,7 +303,9 @@ def _label_steps(
 
 
 def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
-    reference = _reference_path(exercise, case)[:, 0]
+    path = _reference_path(exercise, case)
+    assert path is not None  # choose() picks only cases with one
+    reference = path[:, 0]
     got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
     student = got[:, 0] if got is not None else None
     start = float(case.args[_START[exercise]])
@@ -349,9 +352,10 @@ def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float)
 def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure | None:
     """x_k against k for a failing case whose paths look alike on f(x): a shifted path or
     one step too few or too many shows here, the count of steps written at each end."""
-    if case.status == "passed":
+    path = _reference_path(exercise, case)
+    if case.status == "passed" or path is None:
         return None
-    reference = _reference_path(exercise, case)[:, 0]
+    reference = path[:, 0]
     got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
     if got is None or not len(got):
         return None
@@ -403,7 +407,9 @@ def _loss_axes(ax: Any) -> None:
 def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
     X, y, w0 = case.args[0], case.args[1], case.args[2]
     width = np.asarray(w0).size
-    reference = epoch_losses(X, y, w0, _reference_path(exercise, case))
+    path = _reference_path(exercise, case)
+    assert path is not None  # choose() picks only cases with one
+    reference = epoch_losses(X, y, w0, path)
     got = path_of(case.outcome.value, 1, width)
     student = epoch_losses(X, y, w0, got) if got is not None else None
 

@@ -3,8 +3,8 @@ cases and the local checker — and nothing that would give the answers away.
 
 What is shipped is decided by following imports from the checker's entry modules, so a
 module is in the release only because the checker needs it. Secrets are refused:
-`reference/` (the answers and the mistakes' code), the hidden-case generator and its
-default seed (`grader.cases`), the assignment file reader (the instructor's seed), the
+`reference/` (the answers and the mistakes' code), the hidden-case generator
+(`grader.cases`), the assignment file reader (the instructor's seed), the
 grading driver and this builder. The checker's expectations for the public cases are
 computed here, by the trusted grader, and shipped as data (`public_expectations.json`).
 

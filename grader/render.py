@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,7 +32,8 @@ from .formats.safe import (
 )
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
-from .report import GradeReport, case_message, to_json
+from .report import GradeReport, to_json
+from .visibility import evidence
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 
@@ -90,10 +92,10 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
             report=report,
             lang=lang,
             t=t,
-            message=lambda case: case_message(case, lang),
-            detail=lambda d: fix_detail(d, lang),
-            fix_line=lambda f: fix_line(f, lang),
+            detail=lambda e, d: fix_detail(report.shown_diagnosis(e, d, lang), lang),
+            fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
             cases=lambda exercise: case_views(report, exercise, lang),
+            evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
             exercise_stdout=exercise_stdout,
             has_hidden=has_hidden(report),
             **extra,
@@ -125,8 +127,12 @@ def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
 
 
 def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
-    """Gradescope's results.json; the whole Markdown report is its top-level output."""
-    data = gradescope.results(report, lang, render_markdown(report, lang))
+    """Gradescope's results.json; the whole Markdown report is its top-level output, which
+    students see before the grades are published: hidden cases at most as verdicts there."""
+    shown = report
+    if report.hidden_visibility == "published" and not report.reveal_hidden:
+        shown = replace(report, hidden_visibility="verdict")
+    data = gradescope.results(report, lang, render_markdown(shown, lang))
     return json_text(data)
 
 

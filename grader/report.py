@@ -1,13 +1,13 @@
 """The GradeReport tree — what every renderer reads — and its stable JSON form.
 
-Hidden cases keep their inputs and expected values in the tree (TAs may reveal them),
-but `to_json` redacts them unless the visibility setting allows: student-facing output
-never shows what a hidden case asked or expected.
+Hidden cases keep everything in the tree (the TA's record shows it), but `to_json`, like
+every format, shows what grader.visibility allows: student-facing output never shows
+what a hidden case asked or expected, nor the seed that generates the hidden cases.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import fixes as fix_summary
@@ -19,8 +19,9 @@ from .model import CallOutcome, LoadReport
 from .results import Diagnosis
 from .score import Status
 from .values import encode
+from .visibility import DEFAULT_LEVEL, Policy, Row, evidence, fault_line, rows, verdict_message
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the seed and hidden cases' detail left student-facing output
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,27 @@ class GradeReport:
     student_id: str | None
     exercises: tuple[ExerciseResult, ...]
     load: LoadReport
-    seed: int
+    seed: int | None  # the instructor's secret: only the TA's record shows it
     per_student: bool
     versions: dict[str, str]
     command: str
     duration_s: float
     grader_errors: tuple[str, ...] = ()  # our faults, kept apart from the student's
-    reveal_hidden: bool = False
+    reveal_hidden: bool = False  # the TA's record: everything, not for students
     extra: dict[str, Any] = field(default_factory=dict)
+    case_set: str = ""  # the case set's fingerprint (grader.secret), shown instead of the seed
+    hidden_visibility: str = DEFAULT_LEVEL  # what students see of hidden cases
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.hidden_visibility, self.reveal_hidden)
+
+    @property
+    def shown_faults(self) -> tuple[str, ...]:
+        """The grader's faults as the reader may see them: in full for the TA only."""
+        if self.policy.ta:
+            return self.grader_errors
+        return tuple(fault_line(f) for f in self.grader_errors)
 
     @property
     def score(self) -> float:
@@ -88,6 +102,17 @@ class GradeReport:
     def fixes(self) -> tuple[Fix, ...]:
         """What to fix, one entry per exercise that lost points: shown first in every report."""
         return summary(self.exercises)
+
+    def shown_diagnosis(self, e: ExerciseResult, d: Diagnosis, lang: str) -> Diagnosis:
+        """The diagnosis with the evidence its reader may see (grader.visibility.evidence):
+        what it says in words (a learning rate that was given) may be a hidden input."""
+        return replace(d, evidence=evidence(d, e.cases, self.policy, lang))
+
+    def shown_fix(self, fix: Fix, lang: str) -> Fix:
+        e = next(e for e in self.exercises if e.id == fix.exercise)
+        return replace(
+            fix, diagnoses=tuple(self.shown_diagnosis(e, d, lang) for d in fix.diagnoses)
+        )
 
 
 # --- messages ------------------------------------------------------------------------
@@ -138,33 +163,15 @@ def case_message(case: CaseResult, lang: str) -> str:
     return " ".join(part_message(p, lang) for p in c.parts if not p.ok)
 
 
-def concealed(case: CaseResult, report: GradeReport) -> bool:
-    """A hidden case whose inputs, and the student's text about them, must stay hidden."""
-    return case.visibility == "hidden" and not report.reveal_hidden
-
-
-def frames_only(traceback: str, error_type: str) -> str:
-    """The traceback's header and frame lines, then the exception's type without its message."""
-    kept = []
-    for line in traceback.splitlines():
-        if line.startswith("Traceback") or line.startswith("  "):
-            kept.append(line)
-        elif kept:
-            break
-    return "\n".join([*kept, error_type]) if kept else ""
-
-
-def shown_message(case: CaseResult, lang: str, hide: bool) -> str:
-    o = case.outcome
-    if hide and o.status == "raised":
-        return text(lang, "ui", "raised_concealed", error_type=visible(o.error_type))
-    first = case.comparison.first_failure
-    if hide and o.status == "returned" and first is not None and first.kind == "shape":
-        return text(lang, "compare", "shape_hidden", part=first.part)  # a shape tells the input
-    return visible(case_message(case, lang))
+def row_message(row: Row, lang: str) -> str:
+    """A row's message: the full comparison for a case shown in full, else the verdict."""
+    if row.case is None:
+        return verdict_message(row.status, lang)
+    return visible(case_message(row.case, lang))
 
 
 def diagnosis_json(d: Diagnosis, lang: str) -> dict[str, Any]:
+    """`d` as its reader may see it (GradeReport.shown_diagnosis)."""
     return {
         "id": d.id,
         "severity": d.severity,
@@ -194,35 +201,40 @@ def _comparison_json(c: Comparison) -> dict[str, Any]:
     }
 
 
-def case_json(case: CaseResult, lang: str, reveal: bool) -> dict[str, Any]:
-    o = case.outcome
-    shown = reveal or case.visibility == "public"
-    hide = not shown
+def row_json(row: Row, cases: tuple[CaseResult, ...], lang: str) -> dict[str, Any]:
+    """One row of an exercise's case list: in full for a case the reader may see, else
+    its neutral id and name, verdict and points only."""
+    members = [cases[i] for i in row.members]
     data: dict[str, Any] = {
-        "id": case.id,
-        "visibility": case.visibility,
-        "title": case.title.get(lang, case.title.get("en", "")),
-        "tags": list(case.tags),
-        "status": case.status,
-        "score": round(case.credit * case.weight, 4),
-        "max_score": round(case.weight, 4),
-        "message": shown_message(case, lang, hide),
-        "comparison": _comparison_json(case.comparison),
-        "call": {
-            "status": o.status,
-            "error_type": o.error_type,
-            "error_message": "" if hide else o.error_message,
-            "traceback": frames_only(o.traceback, o.error_type) if hide else o.traceback,
-            "stdout": "" if hide else o.stdout,
-            "duration_s": round(o.duration_s, 4),
-            "calls": o.calls,
-            "mutated_args": list(o.mutated_args),
-        },
+        "id": row.id,
+        "visibility": "hidden" if row.hidden else "public",
+        "title": row.name,
+        "tags": [],
+        "status": row.status,
+        "score": round(sum(c.credit * c.weight for c in members), 4),
+        "max_score": round(sum(c.weight for c in members), 4),
+        "message": row_message(row, lang),
     }
-    if shown:
-        data["args"] = _safe_encode(case.args)
-        data["expected"] = _safe_encode(case.expected)
-        data["got"] = _safe_encode(o.value)
+    case = row.case
+    if case is None:
+        return data
+    o = case.outcome
+    data["title"] = case.title.get(lang, case.title.get("en", ""))
+    data["tags"] = list(case.tags)
+    data["comparison"] = _comparison_json(case.comparison)
+    data["call"] = {
+        "status": o.status,
+        "error_type": o.error_type,
+        "error_message": o.error_message,
+        "traceback": o.traceback,
+        "stdout": o.stdout,
+        "duration_s": round(o.duration_s, 4),
+        "calls": o.calls,
+        "mutated_args": list(o.mutated_args),
+    }
+    data["args"] = _safe_encode(case.args)
+    data["expected"] = _safe_encode(case.expected)
+    data["got"] = _safe_encode(o.value)
     return data
 
 
@@ -233,10 +245,44 @@ def _safe_encode(value: Any) -> Any:
         return {"str": repr(value)[:200]}
 
 
-def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
-    """The documented, stable JSON form (schema in grader/schema/report.schema.json)."""
+def _exercise_json(e: ExerciseResult, report: GradeReport, lang: str) -> dict[str, Any]:
     return {
+        "id": e.id,
+        "number": e.number,
+        "title": e.title.get(lang, e.id),
+        "score": e.score,
+        "max_score": e.max_score,
+        "status": e.status,
+        "status_text": text(lang, "status", e.status),
+        "rng_fallback_cap": e.cap,
+        "evidence_gate": e.gate,
+        "mistake_share": e.kept,
+        "diagnoses": [
+            diagnosis_json(report.shown_diagnosis(e, d, lang), lang) for d in e.diagnoses
+        ],
+        "cases": [row_json(r, e.cases, lang) for r in rows(e.cases, report.policy, lang)],
+    }
+
+
+def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
+    """The documented, stable JSON form (schema in grader/schema/report.schema.json).
+
+    Student-facing unless the report is the TA's record (`reveal_hidden`): then it says so
+    in `audience` and `notice`, shows hidden cases in full and carries the seed and the
+    total time (which sums the time of hidden calls: a channel the student's code controls).
+    """
+    policy = report.policy
+    reproduce: dict[str, Any] = {
+        "case_set": report.case_set,
+        "per_student": report.per_student,
+        "student_id": report.student_id,
+        "versions": report.versions,
+        "command": report.command,
+    }
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
+        "audience": "ta" if policy.ta else "student",
+        "notice": text(lang, "ui", "ta_only") if policy.ta else "",
         "submission": report.submission,
         "sha256": report.sha256,
         "student_id": report.student_id,
@@ -249,25 +295,9 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 "ids": [d.id for d in f.diagnoses],
                 "text": fix_summary.line(f, lang),
             }
-            for f in report.fixes
+            for f in (report.shown_fix(f, lang) for f in report.fixes)
         ],
-        "exercises": [
-            {
-                "id": e.id,
-                "number": e.number,
-                "title": e.title.get(lang, e.id),
-                "score": e.score,
-                "max_score": e.max_score,
-                "status": e.status,
-                "status_text": text(lang, "status", e.status),
-                "rng_fallback_cap": e.cap,
-                "evidence_gate": e.gate,
-                "mistake_share": e.kept,
-                "diagnoses": [diagnosis_json(d, lang) for d in e.diagnoses],
-                "cases": [case_json(c, lang, report.reveal_hidden) for c in e.cases],
-            }
-            for e in report.exercises
-        ],
+        "exercises": [_exercise_json(e, report, lang) for e in report.exercises],
         "load": {
             "defined": list(report.load.defined),
             "problems": [
@@ -283,13 +313,10 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
             "stdout": report.load.stdout,
             "duration_s": round(report.load.duration_s, 4),
         },
-        "grader_errors": list(report.grader_errors),
-        "reproduce": {
-            "seed": report.seed,
-            "per_student": report.per_student,
-            "student_id": report.student_id,
-            "versions": report.versions,
-            "command": report.command,
-        },
-        "duration_s": round(report.duration_s, 4),
+        "grader_errors": list(report.shown_faults),
+        "reproduce": reproduce,
     }
+    if policy.ta:
+        reproduce["seed"] = report.seed
+        data["duration_s"] = round(report.duration_s, 4)
+    return data

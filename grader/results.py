@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from .compare import Comparison, compare
 from .contract import BY_NAME
 from .expectation import Expectation
 from .mistakes import Severity
-from .model import CallOutcome
+from .model import CallOutcome, Case
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class CaseRun:
     comparison: Comparison
 
     @property
-    def case(self):
+    def case(self) -> Case:
         return self.expectation.case
 
     @property
@@ -40,7 +41,7 @@ class CaseRun:
             i for i, size in self._mutations() if size <= _restore_slack(self.case.args[i])
         )
 
-    def _mutations(self):
+    def _mutations(self) -> Iterator[tuple[int, float]]:
         o = self.outcome
         sizes = o.mutated_max_abs or (float("inf"),) * len(o.mutated_args)
         return zip(o.mutated_args, sizes, strict=True)

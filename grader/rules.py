@@ -165,7 +165,9 @@ def search_rate(
         return None
     candidates = [*hints, *(rate * c for c in (2, 0.5, 10, 0.1, 4, 0.25))]
     candidates += [c * 10.0**-k for k in range(1, 6) for c in (1, 2, 5)]
-    best, best_gap = None, math.inf
+    best: float | None = None
+    best_gap = math.inf
+    a: float | None
     for a in candidates:
         got = _flat(run_at(a))
         if got is None or got.shape != want.shape:
@@ -197,8 +199,9 @@ def search_rate(
 
 def _flat(value: Any) -> np.ndarray | None:
     parts = value if isinstance(value, tuple | list) and len(value) <= 3 else (value,)
-    arrays = [as_float_array(p) for p in parts]
-    if any(a is None for a in arrays):
+    read = [as_float_array(p) for p in parts]
+    arrays = [a for a in read if a is not None]
+    if len(arrays) < len(read):
         return None
     out = np.concatenate([np.ravel(a) for a in arrays])
     return out if np.all(np.isfinite(out)) else None
@@ -216,7 +219,9 @@ def _path(exercise: str, value: Any) -> np.ndarray | None:
         return None
 
 
-def _scalar_aware(fn: Callable[[Any], Any], shape: tuple[int, ...]):
+def _scalar_aware(
+    fn: Callable[[Any], Any], shape: tuple[int, ...]
+) -> Callable[[np.ndarray], np.ndarray]:
     def gradient(p: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             point = float(p[0]) if shape == () else p.reshape(shape)
@@ -225,7 +230,7 @@ def _scalar_aware(fn: Callable[[Any], Any], shape: tuple[int, ...]):
     return gradient
 
 
-def _data_gradient(X: np.ndarray, y: np.ndarray):
+def _data_gradient(X: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     def gradient(w: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return X.T @ (X @ w - y) / len(y)
@@ -320,7 +325,8 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
     """A diagnosis for the rule every fitted failing case follows, when they agree."""
     failing = [r for r in runs if r.returned and r.outcome.value is not None]
     failing = [r for r in failing if not r.comparison.ok]
-    fitted, unfit = [], []
+    fitted: list[tuple[CaseRun, Fit]] = []
+    unfit: list[CaseRun] = []
     for r in failing:
         try:  # the rates of the first cases fitted seed the search on the next ones
             fit = fit_case(r, [f for _, f in fitted[:2]])
@@ -351,7 +357,9 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
         return []
     if name == "momentum":
         betas = [f.rule.coefficients["beta"] for _, f in fitted]
-        given = [f.momentum for _, f in fitted]
+        given = [f.momentum for _, f in fitted if f.momentum is not None]
+        if len(given) != len(betas):
+            return []
         as_given = all(
             math.isclose(b, m, rel_tol=1e-5, abs_tol=1e-9)
             for b, m in zip(betas, given, strict=True)
@@ -379,8 +387,8 @@ def recover(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
             "given": _round(rates[0]),
         }
         return [Diagnosis("update_rule", "mistake", evidence)]
-    samples = [f.samples for _, f in fitted]
-    if None not in samples:  # a factor m or 1/m: summed, or divided by m once more
+    samples = [f.samples for _, f in fitted if f.samples is not None]
+    if len(samples) == len(fitted):  # a factor m or 1/m: summed, or divided by m once more
         for rule, scaled in (
             ("over_m", [r * m for r, m in zip(ratios, samples, strict=True)]),
             ("times_m", [r / m for r, m in zip(ratios, samples, strict=True)]),

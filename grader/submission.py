@@ -113,7 +113,7 @@ def load_submission(
         _check_source(p, source)
         lines = source.split("\n")
         notes = tuple(_ipython_call_notes(lines, None))
-        line_map = tuple((i, None, i) for i in range(1, len(lines) + 1))
+        line_map: LineMap = tuple((i, None, i) for i in range(1, len(lines) + 1))
         return Submission(p, "py", source, line_map, notes, digest)
     cells = _notebook_cells(p, text)
     source, line_map, notes = _notebook_source(cells)

@@ -81,7 +81,8 @@ def decode(data: Any) -> Any:
         return [decode(v) for v in data]
     if isinstance(data, dict) and len(data) >= 1:
         if "float" in data:
-            return float(_NONFINITE.get(data["float"], data["float"]))
+            number = data["float"]
+            return _NONFINITE[number] if number in _NONFINITE else float(number)
         if "bool" in data:
             return bool(data["bool"])
         if "str" in data:

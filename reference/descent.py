@@ -59,7 +59,9 @@ def _descend(
     return x, path
 
 
-def _result(f: Callable[[Any], Any], x: np.ndarray, path: list[np.ndarray]) -> tuple:
+def _result(
+    f: Callable[[Any], Any], x: np.ndarray, path: list[np.ndarray]
+) -> tuple[Point, float, np.ndarray]:
     with np.errstate(all="ignore"):
         return plain(x), float(f(plain(x))), stack(path, x.shape)
 

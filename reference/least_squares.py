@@ -11,6 +11,7 @@ An epoch visits every sample once. Randomness comes only from `rng`: one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,7 @@ def _per_sample(learning_rate):
     return step
 
 
-def _minibatch_variants() -> dict[str, Callable]:
+def _minibatch_variants() -> dict[str, Callable[..., Any]]:
     def shuffled(X, y, w0, lr, n_epochs, bs, rng, step=None):
         m = len(y)
         return _train(X, y, w0, lr, n_epochs, lambda e: split(rng.permutation(m), bs), step)

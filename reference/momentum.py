@@ -18,13 +18,15 @@ import numpy as np
 from .descent import as_point, plain, stack
 from .registry import correct, variant
 
-Velocity = Callable[[np.ndarray, np.ndarray, float, float, Callable], np.ndarray]
+Velocity = Callable[[np.ndarray, np.ndarray, float, float, Callable[..., Any]], np.ndarray]
 
 
-def _roll(fp, x0, n_iter: int, new_velocity: Velocity, lr: float, mom: float) -> list:
+def _roll(
+    fp: Callable[..., Any], x0: Any, n_iter: int, new_velocity: Velocity, lr: float, mom: float
+) -> list[np.ndarray]:
     x = as_point(x0)
     v = np.zeros_like(x)
-    path = []
+    path: list[np.ndarray] = []
     with np.errstate(all="ignore"):
         for _ in range(n_iter):
             v = new_velocity(x, v, lr, mom, fp)
@@ -33,7 +35,7 @@ def _roll(fp, x0, n_iter: int, new_velocity: Velocity, lr: float, mom: float) ->
     return path
 
 
-def _grad(fp, x: np.ndarray) -> np.ndarray:
+def _grad(fp: Callable[..., Any], x: np.ndarray) -> np.ndarray:
     return np.asarray(fp(plain(x)), dtype=float)
 
 
@@ -51,7 +53,7 @@ def momentum_descent(
 
 def _variant(
     mistake_id: str, new_velocity: Velocity, with_start: bool = False, before: bool = False
-):
+) -> Callable[..., Any]:
     def run(fp, x0, learning_rate, momentum, n_iter):
         path = _roll(fp, x0, n_iter, new_velocity, learning_rate, momentum)
         if with_start or before:
@@ -66,7 +68,9 @@ def _variant(
 
 
 # One iteration of another momentum recurrence: (x, v, eta, mu, fp) -> (new x, new v).
-Step = Callable[[np.ndarray, np.ndarray, float, float, Callable], tuple[np.ndarray, np.ndarray]]
+Step = Callable[
+    [np.ndarray, np.ndarray, float, float, Callable[..., Any]], tuple[np.ndarray, np.ndarray]
+]
 
 
 def _lookahead_step(x, v, lr, mom, fp):

@@ -99,7 +99,7 @@ def _path_mode(on: set[str]) -> str:
     return next((m for m in ("path_includes_start", "path_before_update") if m in on), "after")
 
 
-def _record(path: list, start: Any, n: int, mode: str) -> list:
+def _record(path: list[Any], start: Any, n: int, mode: str) -> list[Any]:
     if mode == "path_includes_start":
         return [start, *path]
     if mode == "path_before_update":

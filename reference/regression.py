@@ -26,7 +26,14 @@ def cost_gradient(x: np.ndarray, y: np.ndarray, w0: float, w1: float) -> tuple[f
 
 
 def _simultaneous(
-    grads: Grads, x, y, w0, w1, learning_rate, n_iter, sign: float = -1.0
+    grads: Grads,
+    x: np.ndarray,
+    y: np.ndarray,
+    w0: float,
+    w1: float,
+    learning_rate: float,
+    n_iter: int,
+    sign: float = -1.0,
 ) -> tuple[float, float]:
     w0, w1 = float(w0), float(w1)
     with np.errstate(all="ignore"):

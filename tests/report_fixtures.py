@@ -25,8 +25,9 @@ from grader.explain import explain
 from grader.judging import exercise_result as judged
 from grader.model import CallOutcome, LoadProblem, LoadReport
 from grader.report import ExerciseResult, GradeReport
+from grader.secret import fingerprint
 
-SEED = 7
+SEED = 7_340_019_554_291_618_113  # large, like a generated one: a search can tell it apart
 Outcome = Callable[[Any], CallOutcome]  # expectation -> what the sandbox reported
 
 
@@ -86,8 +87,9 @@ def grade_report(
         seed=SEED,
         per_student=False,
         versions=versions(),
-        command=f"gdgrade grade {name} --seed {SEED}",
+        command=f"gdgrade grade {name}",
         duration_s=1.25,
+        case_set=fingerprint(SEED),
         **extra,
     )
 

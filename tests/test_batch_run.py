@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -211,11 +212,37 @@ def test_a_new_seed_or_exercise_choice_regrades_and_keeps_history(
     fewer = batch(small_class, out, "--exercise", "gradient_step")
     assert " 3 graded now" in fewer.stdout, fewer.stderr
     assert query(out, "SELECT count(*), sum(current) FROM results") == [(9, 3)]
-    assert query(out, "SELECT DISTINCT seed FROM results WHERE current = 1") != [(12345,)]
+    # without --seed, a batch goes on with the seed its gradebook last used
+    assert query(out, "SELECT DISTINCT seed FROM results WHERE current = 1") == [(12345,)]
     header = next(csv.reader(io.StringIO((out / "grades.csv").read_text("utf-8-sig"))))
     assert "sgd" not in header and "gradient_step" in header
     back = batch(small_class, out, *FEW, "--seed", "12345")  # earlier settings: reused
     assert " 0 graded now" in back.stdout
+
+
+def test_a_first_batch_without_a_seed_makes_a_secret_one_and_keeps_it_for_the_ta(
+    small_class: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = batch(small_class, out, *FEW)
+    assert first.returncode == 0, first.stderr
+    [(kept,)] = query(out, "SELECT value FROM meta WHERE key = 'seed'")
+    seed = int(kept)
+    assert 2**40 <= seed < 2**63  # random and large: not guessable from a fingerprint
+    assert first.stderr.count(kept) == 2  # shown once, with the regrade line, to the TA
+    assert query(out, "SELECT DISTINCT seed FROM results") == [(seed,)]
+    again = batch(small_class, out, *FEW)  # a resume reuses it, and says nothing of it
+    assert " 0 graded now" in again.stdout and kept not in again.stderr + again.stdout
+    other = tmp_path / "other"
+    assert batch(small_class, other, *FEW).returncode == 0
+    assert query(other, "SELECT value FROM meta WHERE key = 'seed'") != [(kept,)]
+    # students' files never hold it; the TA's record in the gradebook does
+    for path in [*(out / "results").iterdir(), *(out / "reports").iterdir(), out / "class.html"]:
+        assert kept not in path.read_text("utf-8"), path
+    records = query(out, "SELECT ta_report FROM results")
+    assert records and all(
+        json.loads(zlib.decompress(r).decode())["reproduce"]["seed"] == seed for (r,) in records
+    )
 
 
 def test_per_student_cases_are_seeded_by_each_student_id(small_class: Path, tmp_path) -> None:
@@ -358,7 +385,9 @@ def wait_for(condition, timeout: float = 120.0) -> None:
 
 
 # Two exercises keep each grading short; gradient_descent is where timeout.py loops forever.
+# One seed for every OUT compared: each OUT would otherwise make its own.
 KILL_EXERCISES = ["--exercise", "gradient_step", "--exercise", "gradient_descent"]
+KILL_EXERCISES += ["--seed", "3141592653589793238"]
 
 
 @pytest.fixture(scope="module")

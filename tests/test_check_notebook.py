@@ -7,6 +7,7 @@ so these tests run the exact path a student's `check("...")` takes.
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -44,12 +45,16 @@ def _update(x, g, lr):
 
 
 @pytest.fixture
-def notebook():
+def notebook(monkeypatch):
     pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell
 
+    # The shell makes its namespace __main__, as in a notebook; put the real one back after
+    # the test: a later test in this process (multiprocessing's spawn) reads __main__.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     shell = InteractiveShell.instance()
     shell.reset(new_session=True)
+    monkeypatch.setitem(sys.modules, "__main__", shell.user_module)
 
     def run(*cells: str):
         for cell in cells:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import io
 import json
 import re
@@ -130,10 +131,74 @@ def statement(exercise: str, lang: str) -> str:
 # --- generated files are current -----------------------------------------------------
 
 
+# Public case files hold full-precision floats, so they are compared with a fresh build
+# within build.CASE_RTOL (1e-9) and build.CASE_ATOL (1e-12), not as text. Loose enough:
+# another BLAS kernel or numpy version moves the last bits (measured up to 7e-14 relative;
+# at most 6e-11 for the finite-difference cases, f's rounding divided by h). Tight enough:
+# a real change to a case or to the reference moves some value by 1e-4 or more (the tests
+# below change both and must see a stale file), and the paths' graded rtol is 1e-6.
+
+
+def floats_scaled(data: Any, factor: float) -> Any:
+    """Parsed JSON with every float multiplied by `factor`."""
+    if isinstance(data, float):
+        return data * factor
+    if isinstance(data, dict):
+        return {k: floats_scaled(v, factor) for k, v in data.items()}
+    if isinstance(data, list):
+        return [floats_scaled(v, factor) for v in data]
+    return data
+
+
 @pytest.mark.parametrize("exercise", EXERCISE_IDS)
 def test_public_cases_are_what_reference_computes_now(exercise):
-    stored = catalog.cases_path(exercise).read_text(encoding="utf-8")
-    assert stored == build.case_file_text(exercise), "stale: run python exercises/build.py"
+    stored = json.loads(catalog.cases_path(exercise).read_text(encoding="utf-8"))
+    where = build.difference(stored, json.loads(build.case_file_text(exercise)))
+    assert where is None, f"stale ({where}): run python exercises/build.py"
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_last_bit_differences_of_another_blas_or_numpy_are_not_stale(exercise):
+    now = json.loads(build.case_file_text(exercise))
+    assert build.difference(floats_scaled(now, 1 + 6e-11), now) is None
+    assert build.difference(floats_scaled(now, 1 - 6e-11), now) is None
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_a_changed_reference_makes_the_stored_case_file_stale(exercise, monkeypatch):
+    path = catalog.cases_path(exercise)
+    assert build.stale({path: build.case_file_text(exercise)}) == []
+    for variant in reference.variants_for(exercise, "mistake"):
+        monkeypatch.setitem(reference.REFERENCE, exercise, variant.fn)
+        with np.errstate(all="ignore"):
+            changed = build.case_file_text(exercise)
+        assert build.stale({path: changed}) == [path], variant.mistake_id
+
+
+def nudged(case: Any) -> Any:
+    """The case with its first float input (a start, a step, a learning rate, data) moved
+    by one part in a million: less than any edit of a typed input."""
+    args = list(case.args)
+    for i, arg in enumerate(args):
+        if isinstance(arg, float) or (isinstance(arg, np.ndarray) and arg.dtype.kind == "f"):
+            args[i] = arg * (1 + 1e-6) + 1e-6
+            return dataclasses.replace(case, args=tuple(args))
+    raise AssertionError(f"{case.id} has no float input")
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_a_changed_case_input_makes_the_stored_case_file_stale(exercise, monkeypatch):
+    path = catalog.cases_path(exercise)
+    original = build.CASE_INPUTS[exercise]
+
+    def one_changed() -> list:
+        cases = list(original())
+        cases[-1] = nudged(cases[-1])
+        return cases
+
+    monkeypatch.setitem(build.CASE_INPUTS, exercise, one_changed)
+    with np.errstate(all="ignore"):
+        assert build.stale({path: build.case_file_text(exercise)}) == [path]
 
 
 @pytest.mark.parametrize("lang", catalog.LANGUAGES)

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from report_fixtures import REPORTS, hostile_report, partial_report
 
+from grader.i18n import text
 from grader.render import render_gradescope
 
 # From the spec (gradescope-autograders.readthedocs.io, specs): field -> accepted types.
@@ -91,8 +92,14 @@ def test_case_tests_add_up_to_the_total_and_carry_their_case_points():
             assert (t["status"] == "passed") == (t["score"] == t["max_score"])
 
 
-def test_hidden_cases_are_shown_after_publication_and_public_ones_at_once():
+def test_hidden_cases_show_verdicts_at_once_and_detail_only_after_publication():
     data = json.loads(render_gradescope(partial_report(), "en"))
+    hidden = [t for t in data["tests"] if "hidden" in t["tags"]]
+    assert hidden and all(t["visibility"] == "visible" for t in hidden)
+    verdicts = {text("en", "visibility", s) for s in ("passed", "failed", "error", "missing")}
+    assert all(t["output"] in verdicts for t in hidden)
+    published = replace(partial_report(), hidden_visibility="published")
+    data = json.loads(render_gradescope(published, "en"))
     for t in data["tests"]:
         if "hidden" in t["tags"]:
             assert t["visibility"] == "after_published"
@@ -115,7 +122,8 @@ def test_top_level_output_is_the_markdown_report():
     data = json.loads(render_gradescope(partial_report(), "en"))
     assert data["output_format"] == "md"
     assert data["output"].startswith("## gdgrade report")
-    assert data["extra_data"]["seed"] == partial_report().seed
+    assert data["extra_data"]["case_set"] == partial_report().case_set
+    assert "seed" not in data["extra_data"]
 
 
 def test_student_text_keeps_the_json_valid():

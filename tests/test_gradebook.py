@@ -15,7 +15,7 @@ from grader.batch.lock import Busy, OutputLock
 from grader.batch.settings import settings_for
 from grader.sandbox import Limits
 
-SETTINGS = settings_for(Assignment(), Limits(), "html")
+SETTINGS = settings_for(Assignment(seed=20_480_123_456_789), Limits(), "html")
 
 
 def row(student: str, sha: str = "a" * 64, path: str | None = None, attempt: int = 1):
@@ -62,7 +62,7 @@ def test_changed_content_is_a_new_submission_and_the_old_one_inactive(book: Grad
 def test_new_settings_regrade_and_keep_the_old_result_as_history(book: Gradebook) -> None:
     (sid,) = book.record_discovery([row("s1")]).values()
     book.add_result(sid, book.start_run("dir", SETTINGS, {}), SETTINGS, result(40))
-    other = settings_for(replace(Assignment(), seed=99), Limits(), "html")
+    other = settings_for(Assignment(seed=99), Limits(), "html")
     assert other.key != SETTINGS.key
     assert book.pending([sid], other.key)[0] == [sid]
     book.add_result(sid, book.start_run("dir", other, {}), other, result(60))
@@ -73,7 +73,7 @@ def test_new_settings_regrade_and_keep_the_old_result_as_history(book: Gradebook
 
 def test_going_back_to_earlier_settings_reuses_their_result(book: Gradebook) -> None:
     (sid,) = book.record_discovery([row("s1")]).values()
-    other = settings_for(replace(Assignment(), seed=99), Limits(), "html")
+    other = settings_for(Assignment(seed=99), Limits(), "html")
     book.add_result(sid, book.start_run("dir", SETTINGS, {}), SETTINGS, result(40))
     book.add_result(sid, book.start_run("dir", other, {}), other, result(60))
     todo, reused = book.pending([sid], SETTINGS.key)

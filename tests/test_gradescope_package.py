@@ -88,6 +88,35 @@ def test_bundle_holds_the_two_scripts_gradescope_runs_and_a_wheel(tmp_path):
     assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
     setup = zipfile.ZipFile(bundle).read("setup.sh").decode()
     assert f"./{wheels[0]}" in setup and "/work/" not in setup  # needs nothing outside
+    assert modes["seed"] == stat.S_IFREG | 0o600  # the grader's alone
+    assert zipfile.ZipFile(bundle).read("seed") == b"42\n"
+
+
+def test_bundle_bakes_in_a_random_seed_when_none_is_given_and_tells_the_ta(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    seeds = []
+    for folder in ("a", "b"):
+        bundle = package(tmp_path / folder)
+        seed = zipfile.ZipFile(bundle).read("seed").decode().strip()
+        assert seed in capsys.readouterr().out  # shown once, at packaging
+        seeds.append(int(seed))
+    assert seeds[0] != seeds[1] and all(s >= 2**40 for s in seeds)
+
+
+def test_a_bundle_cannot_reveal_hidden_cases_to_students(tmp_path):
+    import argparse
+
+    from grader.errors import UsageError
+
+    parser = argparse.ArgumentParser()
+    gradescope_package.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["gradescope-package", "--out", str(tmp_path / "a.zip"), "--reveal-hidden"]
+    )
+    with pytest.raises(UsageError, match="published"):
+        args.run(args)
+    assert not (tmp_path / "a.zip").exists()
 
 
 def test_bundle_is_reproducible(tmp_path):
@@ -201,15 +230,16 @@ def test_settings_reach_gdgrade_grade(tmp_path):
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"id": 4321}]}))
     argv_file = tmp_path / "argv.json"
     record = (
-        f"#!{sys.executable}\nimport json, sys\n"
-        f"json.dump(sys.argv[1:], open({str(argv_file)!r}, 'w'))\n"
+        f"#!{sys.executable}\nimport json, os, sys\n"
+        "seen = [os.environ.get('GDGRADE_SEED'), *sys.argv[1:]]\n"
+        f"json.dump(seen, open({str(argv_file)!r}, 'w'))\n"
         "out = sys.argv[sys.argv.index('--out') + 1]\n"
         "json.dump({'score': 1.0, 'tests': []}, open(out, 'w'))\n"
     )
     data = run_autograder(root, launcher(tmp_path / "bin", record))
-    argv = json.loads(argv_file.read_text())
+    seed, *argv = json.loads(argv_file.read_text())
     assert argv[:2] == ["grade", str(root / "submission" / "nested" / "hw.py")]
-    assert argv[argv.index("--seed") + 1] == "99"
+    assert seed == "99" and "--seed" not in argv  # the secret is not on a command line
     assert argv[argv.index("--assignment") + 1] == str(root / "source" / "assignment.toml")
     assert argv[argv.index("--per-student") + 1] == "4321"
     assert argv[argv.index("--format") + 1] == "gradescope"
@@ -226,6 +256,9 @@ def test_run_autograder_grades_a_real_submission(tmp_path):
         pytest.fail(f"grading failed: {data['output']}")
     case_tests = [t for t in data["tests"] if "score" in t]
     assert data["score"] == round(sum(t["score"] for t in case_tests), 2) > 0
+    seed = (root / "source" / "seed").read_text().strip()
+    assert seed not in json.dumps(data, ensure_ascii=False)
+    assert stat.S_IMODE((root / "source" / "seed").stat().st_mode) == 0o600
     assert data["output"].startswith("## " + text("ko", "ui", "heading"))
 
 

@@ -60,6 +60,7 @@ def installed(tmp_path_factory):
 
 def _run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["GDGRADE_SEED"] = "4411952087312398761"  # the instructor's secret, as CI would set it
     return subprocess.run(
         [str(python), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
     )

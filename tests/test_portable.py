@@ -261,6 +261,7 @@ def test_where_the_sandbox_is_unavailable_the_check_is_portable_and_says_why(mon
 
 def test_grading_refuses_without_the_sandbox_unless_no_isolation(monkeypatch, capsys):
     monkeypatch.setattr(runners_module, "sandbox_unavailable", lambda: "the sandbox needs Linux")
+    monkeypatch.setenv("GDGRADE_SEED", "5192837465019283746")  # the instructor's secret
     sample = str(CORPUS / "correct" / "loops.py")
     assert cli_main(["grade", sample]) == 2
     err = capsys.readouterr().err

@@ -18,7 +18,6 @@ import pytest
 
 from gdgrade import expectations as stored
 from gdgrade.checker import judge_exercise
-from grader.cases import DEFAULT_SEED
 from grader.contract import EXERCISE_IDS
 from grader.exercises import public_cases
 from grader.i18n import text
@@ -36,6 +35,7 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
 BUGGY = SUBMISSIONS / "gradient_descent" / "path_includes_start.py"
 INSTRUCTOR_SEED = 7_391_204_583  # what an instructor might have set while building
+OLD_DEFAULT_SEED = 20261129  # the built-in seed earlier versions had; no release may carry it
 PIP = (sys.executable, "-m", "pip")
 PIP_OPTIONS = ("--no-deps", "--disable-pip-version-check")
 
@@ -88,7 +88,7 @@ def test_release_has_no_reference_hidden_generator_or_seed(release):
             if isinstance(node, ast.ImportFrom):
                 assert (node.module or "").split(".")[0] != "reference", name
                 assert node.module not in ("grader.cases", "grader.assignment"), name
-    for seed in (DEFAULT_SEED, INSTRUCTOR_SEED):
+    for seed in (OLD_DEFAULT_SEED, INSTRUCTOR_SEED):
         token = re.compile(rf"(?<![\d.]){seed}(?![\d.])")
         assert not [n for n, t in texts.items() if token.search(t)], seed
     assert not [n for n, t in texts.items() if "DEFAULT_SEED" in t or "hidden_cases" in t]

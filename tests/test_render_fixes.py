@@ -5,6 +5,7 @@ and failing cases come before passing ones."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from report_fixtures import grade_report, missing, partial_report, returned_by
@@ -63,7 +64,13 @@ def test_text_starts_with_one_fix_per_exercise_that_lost_points(lang):
 def test_the_fix_says_the_recovered_rule_and_both_mistakes_of_a_pair():
     block = fix_block(render_text(explained_report(), "en"), "en")
     (rule,) = [line for line in block if "gradient_descent" in line]
-    assert "Every step is exactly 2× the learning rate" in rule
+    # fitted on hidden cases too, the rule's sentence would name a learning rate given
+    # there: students get its title, the TA's report the whole sentence
+    assert text("en", "mistakes", "update_rule", "title") in rule
+    assert "Every step is exactly 2× the learning rate" not in rule
+    ta_block = fix_block(render_text(replace(explained_report(), reveal_hidden=True), "en"), "en")
+    (ta_rule,) = [line for line in ta_block if "gradient_descent" in line]
+    assert "Every step is exactly 2× the learning rate" in ta_rule
     (pair,) = [line for line in block if "minibatch_gd" in line]
     for mistake_id in ("drops_last_batch", "sum_not_mean"):
         assert text("en", "mistakes", mistake_id, "title") in pair

@@ -162,8 +162,9 @@ def test_page_ends_with_the_reproduction_receipt():
     report = partial_report()
     shown = "".join(parse(html("partial", "ko")).text)
     receipt = shown[shown.index(text("ko", "ui", "receipt")) :]
-    for part in (str(report.seed), report.student_id, report.command, report.versions["numpy"]):
+    for part in (report.case_set, report.student_id, report.command, report.versions["numpy"]):
         assert part in receipt
+    assert str(report.seed) not in shown
 
 
 def test_page_has_phone_and_print_layouts():

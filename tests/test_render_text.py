@@ -50,7 +50,8 @@ def test_every_report_ends_with_the_reproduction_receipt(lang):
         report = make()
         for rendered in (render_text(report, lang), render_markdown(report, lang)):
             tail = rendered[rendered.index(text(lang, "ui", "receipt")) :]
-            assert str(report.seed) in tail
+            assert report.case_set and report.case_set in tail
+            assert str(report.seed) not in rendered
             assert report.versions["python"] in tail and report.versions["numpy"] in tail
             assert text(lang, "ui", "regrade") in tail
 

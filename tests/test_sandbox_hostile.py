@@ -248,6 +248,28 @@ def check_bounded_error(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -
     assert len(outcomes[1].error_message) < 3000
 
 
+def check_hidden_feedback_conceals_inputs(
+    run: SubmissionRun, outcomes: tuple[CallOutcome, ...]
+) -> None:
+    """The trusted side sees the inputs in what the call printed, raised and how long it
+    took; the report row of the same call as a hidden case carries none of it."""
+    from grader.compare import Comparison
+    from grader.report import CaseResult, row_json
+    from grader.visibility import Policy, rows
+
+    for args, o in zip(CALLS["numerical_derivative"], outcomes, strict=True):
+        x = args[1]
+        spelled = repr(x).replace(".", "_").replace("-", "m")
+        assert repr(x) in o.stdout and repr(x) in o.error_message and spelled in o.error_type
+        case = CaseResult(
+            f"hidden_x_{x}", "hidden", 1.0, ("probe",), {}, 0.0, o, Comparison("missing"), args, 0
+        )
+        (row,) = rows((case,), Policy(), "en")
+        shown = json.dumps(row_json(row, (case,), "en"))
+        for secret in (repr(x), spelled, f"{o.duration_s:.4f}"[:5], case.id, "probe"):
+            assert secret not in shown, secret
+
+
 def check_walk_found_nothing(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -> None:
     for outcome in outcomes:
         summary, *found = outcome.value

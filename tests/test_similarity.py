@@ -30,7 +30,7 @@ def make_out(out: Path, sources: dict[str, str]) -> None:
         gradebook.store_sources(
             {hashlib.sha256(c.encode()).hexdigest(): c for c in sources.values()}
         )
-        settings = settings_for(Assignment(), Limits(), "text")
+        settings = settings_for(Assignment(seed=5192837465019283746), Limits(), "text")
         gradebook.start_run("class", settings, {"attempt": "latest", "title": ""})
 
 

@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS results (
     max_score REAL NOT NULL,
     summary TEXT NOT NULL,
     report BLOB,
+    ta_report BLOB,
     feedback BLOB,
     feedback_format TEXT,
     error TEXT NOT NULL DEFAULT '',
@@ -158,6 +159,7 @@ class Result:
     feedback_format: str | None  # "html" or "text"
     error: str  # one line (unreadable) or a traceback (grader fault); '' otherwise
     duration_s: float
+    ta_report: str | None = None  # the TA's record: the same report with everything shown
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class Gradebook:
             self.db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
             with self.transaction():
                 self._check_version()
+                self._add_columns()
         except sqlite3.DatabaseError as exc:
             raise GradebookError(f"{path}: not a usable gradebook ({exc})") from None
 
@@ -218,6 +221,12 @@ class Gradebook:
             raise GradebookError(
                 f"{self.path}: written by a newer gdgrade (schema {row[0]}); upgrade gdgrade"
             )
+
+    def _add_columns(self) -> None:
+        """Columns added since schema 1 was first written (nullable, so old rows stay valid)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+        if "ta_report" not in have:
+            self.db.execute("ALTER TABLE results ADD COLUMN ta_report BLOB")
 
     # --- discovery ----------------------------------------------------------------------
 
@@ -283,6 +292,21 @@ class Gradebook:
                 (now(), run_id),
             )
 
+    # --- the hidden cases' seed: the instructor's secret, kept with the gradebook ----------
+
+    def kept_seed(self) -> int | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+        return int(row[0]) if row else None
+
+    def keep_seed(self, seed: int) -> None:
+        """The seed later runs reuse when none is given (the last one used)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta VALUES ('seed', ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value",
+                (str(seed),),
+            )
+
     def last_settings(self) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT settings FROM runs ORDER BY (state = 'finished') DESC, id DESC LIMIT 1"
@@ -323,14 +347,14 @@ class Gradebook:
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO results (submission_id, run_id, settings_key, seed, per_student, "
-                "exercises, lang, status, score, max_score, summary, report, feedback, "
-                "feedback_format, error, duration_s, graded_at, grader_version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "exercises, lang, status, score, max_score, summary, report, ta_report, "
+                "feedback, feedback_format, error, duration_s, graded_at, grader_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (submission_id, run_id, settings.key, settings.seed, int(settings.per_student),
                  json.dumps(list(settings.exercises)), settings.lang, r.status, r.score,
                  r.max_score, json.dumps(r.summary, ensure_ascii=False, sort_keys=True),
-                 pack(r.report), pack(r.feedback), r.feedback_format, r.error, r.duration_s, now(),
-                 settings.grader_version),
+                 pack(r.report), pack(r.ta_report), pack(r.feedback), r.feedback_format, r.error,
+                 r.duration_s, now(), settings.grader_version),
             )  # fmt: skip
             result_id = int(cursor.lastrowid or 0)
             self._make_current(db, submission_id, result_id)

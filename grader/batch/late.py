@@ -31,7 +31,10 @@ def with_lateness(
     return out
 
 
-def penalty_rows(entries: Iterable[Entry]) -> list[tuple]:
+PenaltyRow = tuple[int, str, str, float | None, float, float, float]
+
+
+def penalty_rows(entries: Iterable[Entry]) -> list[PenaltyRow]:
     """What the gradebook's penalties table keeps, one row per assessed submission."""
     return [
         (e.submission_id, e.lateness.status, e.lateness.due.isoformat(), e.lateness.late_s,

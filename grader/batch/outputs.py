@@ -166,6 +166,17 @@ def _no_report_text(e: Entry, lang: str) -> str:
     return ""
 
 
+def shared_case_set(settings: dict[str, Any]) -> str:
+    """The fingerprint the class's reports show, for the TA to compare ("" when each
+    student has their own). The page never shows the seed: pages get shared."""
+    from ..secret import fingerprint
+
+    seed = settings.get("seed")
+    if seed is None or settings.get("per_student"):
+        return ""
+    return fingerprint(int(seed))
+
+
 def write_class_page(
     out: Path,
     counted: Sequence[Standing],
@@ -175,6 +186,7 @@ def write_class_page(
 ) -> Path:
     settings = {**options.settings, "attempt": options.attempt}
     settings.setdefault("grader_version", __version__)
+    settings["case_set"] = shared_case_set(settings)
     names = student_names(counted, options)
     view = class_view(
         counted, entries, options.exercises, options.lang, options.title, settings, names

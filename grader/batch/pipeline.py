@@ -8,7 +8,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +19,7 @@ from ..errors import UsageError
 from ..files import NotReadable, read_regular
 from ..formats.safe import display_id
 from ..sandbox import Limits
+from ..secret import SEED_WARNING, new_seed, weak
 from ..submission import MAX_BYTES
 from .discover import Discovery, Found, attempts, discover
 from .exports import ExportContext
@@ -115,6 +116,8 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
     check_paths(options.directory, options.out)
     try:
         with OutputLock(options.out), Gradebook(options.out / FILENAME) as gradebook:
+            assignment, made = batch_seed(gradebook, options.assignment)
+            options = replace(options, assignment=assignment)
             settings = settings_for(options.assignment, options.limits, options.feedback)
             ids = gradebook.record_discovery(submission_rows(found, options.directory))
             gradebook.store_sources(read_sources(found))
@@ -124,6 +127,10 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             todo, _ = gradebook.pending(ids.values(), settings.key)
             progress = Progress(len(todo), progress_stream, options.progress_bar)
             try:
+                if made:
+                    progress.note(new_seed_note(options.out, assignment.seed))
+                elif assignment.seed is not None and weak(assignment.seed):
+                    progress.note(f"gdgrade batch: warning: {SEED_WARNING}")
                 _report_discovery(found, progress)
                 graded = _grade(gradebook, todo, options, settings, run_id, progress)
             except KeyboardInterrupt:
@@ -149,6 +156,29 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
         standings=tuple(counted),
         wall_s=time.monotonic() - started,
         outputs=tuple(written),
+    )
+
+
+def batch_seed(gradebook: Gradebook, assignment: Assignment) -> tuple[Assignment, bool]:
+    """The seed this run uses: the one given, else the one kept in the gradebook, else a
+    new random one (then True: the TA must be told once). The gradebook keeps it."""
+    seed, made = assignment.seed, False
+    if seed is None:
+        seed = gradebook.kept_seed()
+    if seed is None:
+        seed, made = new_seed(), True
+    if seed != gradebook.kept_seed():
+        gradebook.keep_seed(seed)
+    return replace(assignment, seed=seed), made
+
+
+def new_seed_note(out: Path, seed: int | None) -> str:
+    """Shown once, on the TA's terminal: the new secret and where it is kept."""
+    return (
+        f"gdgrade batch: no seed given, so a random secret seed was made and kept in "
+        f"{out / FILENAME} (later runs reuse it): {seed}\n"
+        f"  Keep it from students: with it, gdgrade regenerates every hidden case. "
+        f"Regrade one file with GDGRADE_SEED={seed} gdgrade grade FILE"
     )
 
 

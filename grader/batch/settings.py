@@ -34,6 +34,9 @@ def exercise_data_fingerprint(exercises: tuple[str, ...]) -> str:
 
 
 def settings_for(assignment: Assignment, limits: Limits, feedback_format: str) -> Settings:
+    """The run's settings; `assignment.seed` must be set (the batch makes one if needed)."""
+    if assignment.seed is None:
+        raise ValueError("a batch needs its seed before its settings")
     described: dict[str, Any] = {
         "seed": assignment.seed,
         "per_student": assignment.per_student,
@@ -42,6 +45,7 @@ def settings_for(assignment: Assignment, limits: Limits, feedback_format: str) -
         "hidden": assignment.hidden,
         "public_share": assignment.public_share,
         "reveal_hidden": assignment.reveal_hidden,
+        "hidden_visibility": assignment.hidden_visibility,
         "lang": assignment.lang,
         "feedback_format": feedback_format,
         "limits": limits.to_json(),

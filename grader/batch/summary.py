@@ -7,7 +7,7 @@ report's documented JSON form (`grader.report.to_json`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 INCIDENTS = ("timeout", "memory", "crashed")  # a call the sandbox had to stop or lost
@@ -66,5 +66,5 @@ def empty_summary(points: Iterable[tuple[str, float]], status: str = "error") ->
     }
 
 
-def load_incidents(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def load_incidents(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [p for p in summary["load_problems"] if p["kind"] in LOAD_INCIDENTS]

@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from ..assignment import Assignment
@@ -59,17 +59,20 @@ def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
 
 
 def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., str]) -> Result:
-    """The stored form of a report. A renderer failure is our fault, not the student's: the
-    score stands, the result is marked a grader fault, and the traceback is kept."""
+    """The stored form of a report: the student's JSON and feedback, and the TA's record
+    (everything shown; the summary behind class.html is read from it). A renderer failure
+    is our fault, not the student's: the score stands, the result is marked a grader
+    fault, and the traceback is kept."""
     lang = config.assignment.lang
     data = to_json(report, lang)
+    record = to_json(replace(report, reveal_hidden=True), lang)
     faults = list(report.grader_errors)
     try:
         feedback: str | None = render(report, lang, color=False)
     except Exception:
         feedback = None
         faults.append(f"rendering {config.feedback_format} feedback: {traceback.format_exc()}")
-    summary = summarise(data)
+    summary = summarise(record)
     summary["grader_errors"] = [f.strip() for f in faults]
     return Result(
         status=FAULT if faults else GRADED,
@@ -81,6 +84,7 @@ def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., s
         feedback_format=config.feedback_format if feedback is not None else None,
         error="\n\n".join(faults),
         duration_s=report.duration_s,
+        ta_report=json.dumps(record, ensure_ascii=False, indent=2) + "\n",
     )
 
 

@@ -7,9 +7,13 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_FAULT, EXIT_OK, UsageError
 from .grade import add_assignment_options, add_no_isolation, assignment_from
+
+if TYPE_CHECKING:
+    from ..sandbox import Limits
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def limits_from(args: argparse.Namespace):
+def limits_from(args: argparse.Namespace) -> Limits:
     from ..sandbox import Limits
 
     limits = Limits()

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..assignment import Assignment, load_assignment, parse_seed
+from ..assignment import NO_SEED, Assignment, load_assignment, parse_seed
 from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
 from ..i18n import LANGUAGES
 from . import exercise_id
@@ -22,11 +22,15 @@ def add_assignment_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="grade only these exercises (repeatable)",
     )
-    parser.add_argument("--seed", help="seed of the hidden cases (default: GDGRADE_SEED or file)")
+    parser.add_argument(
+        "--seed", help="the secret seed of the hidden cases (default: GDGRADE_SEED, or the file)"
+    )
     parser.add_argument("--assignment", help="assignment file (TOML): exercises, points, seed")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the report")
     parser.add_argument(
-        "--reveal-hidden", action="store_true", help="show hidden cases' inputs and answers"
+        "--reveal-hidden",
+        action="store_true",
+        help="the TA's report: hidden cases in full and the seed (needs it; not for students)",
     )
 
 
@@ -43,6 +47,20 @@ def assignment_from(args: argparse.Namespace) -> Assignment:
     if args.lang:
         assignment = replace(assignment, lang=args.lang)
     return assignment
+
+
+def require_seed(assignment: Assignment) -> None:
+    """Hidden cases without the instructor's seed: one clear line, before anything runs.
+
+    Failing beats grading the public cases alone: a CI job that lost its secret would
+    otherwise post grades that look final."""
+    if assignment.reveal_hidden and assignment.seed is None:
+        raise UsageError(
+            "--reveal-hidden is the TA's tool and needs the secret seed "
+            "(GDGRADE_SEED, the assignment file or --seed)"
+        )
+    if assignment.hidden and assignment.seed is None:
+        raise UsageError(NO_SEED)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -78,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from ..submission import SubmissionError
 
     assignment = assignment_from(args)
+    require_seed(assignment)
     try:
         runner = grading_runner(args.no_isolation)
     except RunnerError as exc:

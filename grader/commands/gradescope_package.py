@@ -46,19 +46,25 @@ def _render(template: str, **context: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..formats.gradescope_bundle import BundleSettings, bundle
+    from ..secret import SEED_WARNING, new_seed, weak
 
     assignment = assignment_from(args)
-    grade_args = ["--seed", str(assignment.seed), "--lang", assignment.lang]
+    if assignment.reveal_hidden:
+        raise UsageError(
+            "--reveal-hidden would show every student the hidden cases; to show them after "
+            'grading, set hidden_visibility = "published" in the assignment file'
+        )
+    seed, made = (new_seed(), True) if assignment.seed is None else (assignment.seed, False)
+    grade_args = ["--lang", assignment.lang]
     if tuple(assignment.exercises) != EXERCISE_IDS:
         for exercise in assignment.exercises:
             grade_args += ["--exercise", exercise]
-    if assignment.reveal_hidden:
-        grade_args.append("--reveal-hidden")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     settings = BundleSettings(
         grade_args=tuple(grade_args),
         lang=assignment.lang,
+        seed=seed,
         per_student=args.by_gradescope_user or assignment.per_student,
         filename=args.filename,
         timeout_s=args.timeout,
@@ -70,4 +76,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"gdgrade: wrote {args.out} ({len(data)} bytes); upload it as the autograder")
+    if made:
+        print(
+            f"gdgrade: no seed given, so a random secret seed was baked into the bundle: {seed}\n"
+            f"  Keep it from students (with it, gdgrade regenerates every hidden case); "
+            f"regrade a file with GDGRADE_SEED={seed} gdgrade grade FILE"
+        )
+    elif weak(seed):
+        print(f"gdgrade: warning: {SEED_WARNING}")
     return EXIT_OK

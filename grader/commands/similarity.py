@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, UsageError
 from ..i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from ..batch.similar import SimilarityOptions
 
 
 def add_similarity_options(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def similarity_options(args: argparse.Namespace):
+def similarity_options(args: argparse.Namespace) -> SimilarityOptions:
     """SimilarityOptions from the command line; bad values are one line and exit 2."""
     from ..batch.similar import SimilarityOptions
     from ..similarity.compare import Parameters

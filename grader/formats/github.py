@@ -6,6 +6,8 @@ The runner protocol (classroom-resources/autograding-python-grader, version 3): 
 each test carries its case's points and they add up to the report's total. A workflow
 step passes the JSON on base64-encoded as its `result` output, e.g.
 `echo "result=$(base64 -w0 result.json)" >> "$GITHUB_OUTPUT"`.
+Tests are the rows grader.visibility allows; the TA's record says in every message that it
+is not for students.
 """
 
 from __future__ import annotations
@@ -27,17 +29,18 @@ _STATUS = {"passed": "pass", "error": "error"}  # failed, missing: "fail"
 
 def runner_result(report: GradeReport, lang: str) -> dict[str, Any]:
     tests = []
+    notice = text(lang, "ui", "ta_only") if report.reveal_hidden else ""
     for e in report.exercises:
         for view in case_views(report, e, lang):
             tests.append(
                 {
                     "name": f"{view.number} {e.id}: {view.name}",
                     "status": _STATUS.get(view.status, "fail"),
-                    "message": "\n\n".join(p for p in (view.message, view.traceback) if p),
+                    "message": "\n\n".join(p for p in (notice, view.message, view.traceback) if p),
                     "test_code": visible(report.command),
                     "filename": visible(report.submission),
                     "line_no": 0,
-                    "duration": round(view.case.outcome.duration_s, 4),
+                    "duration": round(view.duration_s, 4),
                     "score": view.points,
                 }
             )
@@ -61,7 +64,10 @@ def runner_result(report: GradeReport, lang: str) -> dict[str, Any]:
         status = "pass"
     else:
         status = "fail"
-    return {"version": VERSION, "status": status, "max_score": report.max_score, "tests": tests}
+    result = {"version": VERSION, "status": status, "max_score": report.max_score, "tests": tests}
+    if notice:
+        result["notice"] = notice
+    return result
 
 
 def fit(markdown: str, room: int, note: str) -> str:

@@ -1,10 +1,12 @@
 """Gradescope's results.json (gradescope-autograders.readthedocs.io, "specs").
 
-One test per case, numbered "exercise.case", with the case's share of its exercise's
-points; hidden cases are shown to students only when the grades are published
-("after_published"). Each exercise with a diagnosis also gets a scoreless test that
-explains it. The top-level `score` is the report's total (Gradescope then ignores the
-sum of the tests), and the top-level output is the whole Markdown report.
+One test per row of the case list (grader.visibility), numbered "exercise.row", with its
+share of its exercise's points. A concealed hidden case is a visible test with its verdict
+and points only; under the `published` level a hidden case's full detail goes into a test
+Gradescope shows only once the grades are published ("after_published"). Each exercise
+with a diagnosis also gets a scoreless test that explains it. The top-level `score` is the
+report's total (Gradescope then ignores the sum of the tests), and the top-level output is
+the whole Markdown report, which students see at once and so never holds more than verdicts.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from ..report import ExerciseResult, GradeReport
 from .safe import visible
 from .view import CaseView, case_views
 
-VISIBILITY = {"public": "visible", "hidden": "after_published"}
-
 
 def _case_output(view: CaseView, lang: str) -> str:
     parts = [view.message]
@@ -28,8 +28,13 @@ def _case_output(view: CaseView, lang: str) -> str:
     return "\n\n".join(parts)
 
 
+def _visibility(view: CaseView, reveal: bool) -> str:
+    """A hidden case in full detail (the `published` level) waits for the grades."""
+    return "after_published" if view.hidden and not view.concealed and not reveal else "visible"
+
+
 def _case_test(view: CaseView, lang: str, reveal: bool) -> dict[str, Any]:
-    e, case = view.exercise, view.case
+    e = view.exercise
     return {
         "name": f"{e.number}. {e.id}: {view.name}",
         "name_format": "text",
@@ -39,12 +44,13 @@ def _case_test(view: CaseView, lang: str, reveal: bool) -> dict[str, Any]:
         "status": "passed" if view.passed else "failed",
         "output": _case_output(view, lang),
         "output_format": "text",
-        "visibility": "visible" if reveal else VISIBILITY[case.visibility],
-        "tags": [e.id, case.visibility, *case.tags],
+        "visibility": _visibility(view, reveal),
+        "tags": [e.id, "hidden" if view.hidden else "public", *view.tags],
     }
 
 
 def _diagnosis_test(e: ExerciseResult, lang: str) -> dict[str, Any]:
+    """The diagnoses' titles, explanations and hints: catalogue text, no evidence."""
     blocks = []
     for d in e.diagnoses:
         title = text(lang, "mistakes", d.id, "title")
@@ -84,6 +90,8 @@ def _ungraded_test(e: ExerciseResult, lang: str) -> dict[str, Any]:
 
 
 def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
+    """results.json; `output` is the Markdown report, rendered by the caller at a level no
+    more open than `verdict` unless this is the TA's record."""
     tests: list[dict[str, Any]] = []
     for e in report.exercises:
         if e.diagnoses or e.cap is not None or e.gate is not None:
@@ -92,9 +100,8 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
             tests.append(_ungraded_test(e, lang))
         for view in case_views(report, e, lang):
             tests.append(_case_test(view, lang, report.reveal_hidden))
-    return {
+    data: dict[str, Any] = {
         "score": report.score,
-        "execution_time": round(report.duration_s, 2),
         "output": output,
         "output_format": "md",
         "test_output_format": "text",
@@ -105,11 +112,15 @@ def results(report: GradeReport, lang: str, output: str) -> dict[str, Any]:
             "max_score": report.max_score,
             "submission": visible(report.submission),
             "sha256": report.sha256,
-            "seed": report.seed,
+            "case_set": report.case_set,
+            "audience": "ta" if report.reveal_hidden else "student",
             "student_id": visible(report.student_id) if report.student_id else None,
             "versions": report.versions,
             "command": visible(report.command),
-            "grader_errors": [visible(g) for g in report.grader_errors],
+            "grader_errors": [visible(g) for g in report.shown_faults],
         },
         "tests": tests,
     }
+    if report.reveal_hidden:  # the total time sums hidden calls' times: the student's channel
+        data["execution_time"] = round(report.duration_s, 2)
+    return data

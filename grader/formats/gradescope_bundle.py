@@ -2,10 +2,13 @@
 
 Inside: `setup.sh` (run once at image build: installs gdgrade), `run_autograder` (run per
 submission: grades /autograder/submission into /autograder/results/results.json, and
-writes a valid results.json even when grading fails), gdgrade itself as a wheel, and the
-assignment file if one was given. The wheel is assembled from the installed gdgrade
-(packages, templates, exercise data, its metadata and entry point), so building a bundle
-needs neither this repository nor a build backend, and the bundle needs nothing else.
+writes a valid results.json even when grading fails), gdgrade itself as a wheel, the
+assignment file if one was given, and `seed`: the hidden cases' secret seed, baked in at
+packaging time, readable by its owner only (run_autograder also makes it so, and hands it
+to gdgrade in GDGRADE_SEED, never on a command line; the sandbox scrubs the environment).
+The wheel is assembled from the installed gdgrade (packages, templates, exercise data, its
+metadata and entry point), so building a bundle needs neither this repository nor a build
+backend, and the bundle needs nothing else.
 The zip is reproducible: same gdgrade and settings, same bytes.
 """
 
@@ -47,8 +50,9 @@ _SKIP = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 @dataclass(frozen=True)
 class BundleSettings:
-    grade_args: tuple[str, ...]  # passed to `gdgrade grade` (seed, language, exercises)
+    grade_args: tuple[str, ...]  # passed to `gdgrade grade` (language, exercises)
     lang: str
+    seed: int  # the hidden cases' secret seed
     per_student: bool = False  # each student's own hidden cases, by Gradescope user id
     filename: str | None = None  # the file students must submit; None: any single one
     timeout_s: int = 540
@@ -82,13 +86,20 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def _zip(entries: Mapping[str, bytes], executable: Iterable[str] = ()) -> bytes:
-    run = set(executable)
+SECRET_MODE = 0o100600  # a regular file its owner alone may read
+SECRETS = ("seed", "assignment.toml")  # the assignment file may hold the seed too
+
+
+def _zip(
+    entries: Mapping[str, bytes], executable: Iterable[str] = (), secret: Iterable[str] = ()
+) -> bytes:
+    run, hidden = set(executable), set(secret)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, _EPOCH)
-            info.external_attr = (0o100755 if name in run else 0o100644) << 16
+            mode = 0o100755 if name in run else SECRET_MODE if name in hidden else 0o100644
+            info.external_attr = mode << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, entries[name])
     return buffer.getvalue()
@@ -126,7 +137,7 @@ def core_metadata(dist: metadata.Distribution) -> str:
         fields["Requires-Python"] = project.get("requires-python")
     else:
         requires = list(dist.requires or [])
-        fields = {k: meta.get(k) for k in ("Summary", "Requires-Python")}
+        fields = {k: meta.get_all(k, [None])[0] for k in ("Summary", "Requires-Python")}
     extras = sorted({m for r in requires for m in re.findall(r'extra == "([^"]+)"', r)})
     lines = ["Metadata-Version: 2.1", f"Name: {DISTRIBUTION}", f"Version: {__version__}"]
     lines += [f"{k}: {v}" for k, v in fields.items() if v]
@@ -174,7 +185,8 @@ def bundle(settings: BundleSettings, render: Any) -> bytes:
         "setup.sh": render("gradescope_setup.sh.j2", wheel=wheel_name).encode(),
         "run_autograder": render("gradescope_run_autograder.py.j2", settings=literal).encode(),
         wheel_name: wheel_bytes,
+        "seed": f"{settings.seed}\n".encode(),
     }
     if settings.assignment is not None:
         entries["assignment.toml"] = settings.assignment
-    return _zip(entries, executable=("setup.sh", "run_autograder"))
+    return _zip(entries, executable=("setup.sh", "run_autograder"), secret=SECRETS)

@@ -5,7 +5,9 @@ A testsuite per exercise, a testcase per case: classname `gdgrade.<exercise>` (G
 of equal names). A case that is not fully right carries a `failure` with the comparison
 message; `error` is kept for the grader's own faults. junit-10.xsd allows `properties`
 only on a testsuite, so the points live there: the exercise's score and maximum and one
-`points <case>` property per case, beside the reproduction receipt.
+`points <case>` property per case, beside the reproduction receipt (the case-set
+fingerprint, never the seed). Cases are the rows grader.visibility allows: a concealed
+hidden case is named neutrally and carries no time nor message beyond its verdict.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ def _properties(suite: ET.Element, pairs: list[tuple[str, str]]) -> None:
         ET.SubElement(props, "property", name=name, value=visible(value))
 
 
-def _receipt(report: GradeReport) -> list[tuple[str, str]]:
+def _receipt(report: GradeReport, lang: str) -> list[tuple[str, str]]:
     v = report.versions
+    notice = []
+    if report.reveal_hidden:  # the TA's record
+        notice = [("audience", text(lang, "ui", "ta_only")), ("seed", str(report.seed))]
     return [
-        ("seed", str(report.seed)),
+        *notice,
+        ("case_set", report.case_set),
         ("student_id", report.student_id or ""),
         ("gdgrade", v.get("gdgrade", "")),
         ("python", v.get("python", "")),
@@ -42,18 +48,17 @@ def _receipt(report: GradeReport) -> list[tuple[str, str]]:
 
 def _testcase(suite: ET.Element, view: CaseView) -> str:
     """Add one testcase; return its outcome: "passed" or "failure"."""
-    e, case = view.exercise, view.case
+    e = view.exercise
     element = ET.SubElement(
         suite,
         "testcase",
-        name=f"{view.number} {visible(case.id)}",
+        name=f"{view.number} {view.id}",
         classname=f"gdgrade.{e.id}",
-        time=_seconds(case.outcome.duration_s),
+        time=_seconds(view.duration_s),
     )
     if view.passed:
         return "passed"
-    kind = case.comparison.kind if case.status == "failed" else case.outcome.status
-    failure = ET.SubElement(element, "failure", type=kind, message=view.message)
+    failure = ET.SubElement(element, "failure", type=view.failure_kind, message=view.message)
     failure.text = "\n\n".join(p for p in (view.message, view.traceback) if p)
     if view.stdout:
         ET.SubElement(element, "system-out").text = view.stdout
@@ -71,7 +76,7 @@ def _suite(root: ET.Element, report: GradeReport, e: ExerciseResult, lang: str) 
     ]
     pairs += [(f"points {v.number}", f"{number(v.points)}/{number(v.max_points)}") for v in views]
     pairs += [(f"diagnosis {d.id}", text(lang, "mistakes", d.id, "title")) for d in e.diagnoses]
-    _properties(suite, pairs + _receipt(report))
+    _properties(suite, pairs + _receipt(report, lang))
     outcomes = [_testcase(suite, v) for v in views]
     if not e.cases:  # the grader failed on this exercise: our error, not a failed test
         element = ET.SubElement(
@@ -90,7 +95,7 @@ def _suite(root: ET.Element, report: GradeReport, e: ExerciseResult, lang: str) 
     suite.set("failures", str(outcomes.count("failure")))
     suite.set("errors", str(outcomes.count("error")))
     suite.set("skipped", "0")
-    suite.set("time", _seconds(sum(c.outcome.duration_s for c in e.cases)))
+    suite.set("time", _seconds(sum(v.duration_s for v in views)))
     return suite
 
 
@@ -99,7 +104,7 @@ def render(report: GradeReport, lang: str) -> str:
     suites = [_suite(root, report, e, lang) for e in report.exercises]
     for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
-    root.set("time", _seconds(report.duration_s))
+    root.set("time", _seconds(sum(float(s.get("time", "0")) for s in suites)))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

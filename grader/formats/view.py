@@ -5,10 +5,9 @@ case earned (weight times the fraction of matching parts), in whole hundredths, 
 case points add up exactly to the exercise's score in every format, also when the rng
 fallback capped the exercise.
 
-Hidden cases: unless the report reveals them, a hidden case shows its verdict, points and
-comparison message (counts and error sizes), but not what the student printed nor an
-exception's message: a submission can print or raise its arguments, and so would read
-the hidden inputs back from the feedback. The traceback keeps the student's frames.
+Hidden cases: what a reader sees of them is grader.visibility's policy, the same one the
+JSON report follows. By default a hidden case is a row with a neutral name, its verdict
+and its points: no comparison message, traceback, printed text or timing.
 """
 
 from __future__ import annotations
@@ -17,37 +16,34 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..report import (
-    CaseResult,
-    ExerciseResult,
-    GradeReport,
-    concealed,
-    frames_only,
-    shown_message,
-)
+from ..report import CaseResult, ExerciseResult, GradeReport, row_message
+from ..visibility import rows
 from .safe import excerpt, visible
 
 
 @dataclass(frozen=True)
 class CaseView:
+    """One case-list row as every format shows it; nothing here goes beyond the policy."""
+
     exercise: ExerciseResult
-    case: CaseResult
-    number: str  # "4.3": exercise number, case position
+    number: str  # "4.3": exercise number, row position
+    id: str  # the case id, or a neutral one ("hidden_3") for a concealed case
     name: str
+    hidden: bool
+    concealed: bool  # only verdict and points may be shown
+    status: str
     points: float
     max_points: float
-    concealed: bool  # a hidden case whose inputs and the student's text must stay hidden
     message: str
     traceback: str
     stdout: str
-
-    @property
-    def status(self) -> str:
-        return self.case.status
+    duration_s: float  # 0 for a concealed row: its timing is the student's channel
+    tags: tuple[str, ...]
+    failure_kind: str  # what went wrong ("value", "shape", "raised"...; the status if concealed)
 
     @property
     def passed(self) -> bool:
-        return self.case.status == "passed"
+        return self.status == "passed"
 
 
 def apportion(
@@ -111,25 +107,40 @@ def case_name(case: CaseResult, lang: str) -> str:
     return visible(case.title.get(lang) or case.title.get("en") or case.id)
 
 
+def concealed(case: CaseResult, report: GradeReport) -> bool:
+    """A case of which only the verdict and points may be shown."""
+    return not report.policy.detailed(case)
+
+
+def _failure_kind(case: CaseResult) -> str:
+    return case.comparison.kind if case.status == "failed" else case.outcome.status
+
+
 def case_views(report: GradeReport, exercise: ExerciseResult, lang: str) -> tuple[CaseView, ...]:
     views = []
     points = case_points(exercise)
-    for k, (case, (earned, most)) in enumerate(zip(exercise.cases, points, strict=True), 1):
-        hide = concealed(case, report)
-        o = case.outcome
-        trace = frames_only(o.traceback, o.error_type) if hide else o.traceback
+    for k, row in enumerate(rows(exercise.cases, report.policy, lang), 1):
+        earned = sum(points[i][0] for i in row.members)
+        most = sum(points[i][1] for i in row.members)
+        case = row.case
+        o = case.outcome if case is not None else None
         views.append(
             CaseView(
                 exercise=exercise,
-                case=case,
                 number=f"{exercise.number}.{k}",
-                name=case_name(case, lang),
-                points=earned,
-                max_points=most,
-                concealed=hide,
-                message=shown_message(case, lang, hide),
-                traceback=visible(trace),
-                stdout="" if hide else excerpt(o.stdout),
+                id=visible(row.id),
+                name=visible(row.name),
+                hidden=row.hidden,
+                concealed=case is None,
+                status=row.status,
+                points=round(earned, 2),
+                max_points=round(most, 2),
+                message=row_message(row, lang),
+                traceback=visible(o.traceback) if o else "",
+                stdout=excerpt(o.stdout) if o else "",
+                duration_s=o.duration_s if o else 0.0,
+                tags=case.tags if case is not None else (),
+                failure_kind=_failure_kind(case) if case is not None else row.status,
             )
         )
     return tuple(views)

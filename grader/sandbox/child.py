@@ -25,7 +25,7 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from . import isolation
 from .capture import (
@@ -105,7 +105,7 @@ class Session:
         self.module = self._module()
         self.in_student = False
         self.expired = False
-        self.progress = _Progress()
+        self.progress: ProgressSink = _Progress()
         self.queue: deque[dict[str, Any]] = deque()
 
     def _module(self) -> types.ModuleType:
@@ -303,6 +303,12 @@ class Session:
 
 def _problem(kind: str, message: str, line: int | None, detail: str = "") -> dict[str, Any]:
     return {"kind": kind, "message": message, "line": line, "detail": detail}
+
+
+class ProgressSink(Protocol):
+    """Where the child says which unit is running: shared memory here, frames elsewhere."""
+
+    def set(self, index: int, line: int) -> None: ...
 
 
 class _Progress:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from ..model import CallOutcome, LoadProblem
+from ..model import CallOutcome, CallStatus, LoadProblem
 from ..values import decode
 from .limits import Limits
 
-RESULT_STATUSES = ("returned", "raised", "bad_return", "memory")
+RESULT_STATUSES: tuple[CallStatus, ...] = ("returned", "raised", "bad_return", "memory")
 LOAD_KINDS = ("syntax_error", "raised", "magic", "timeout", "crashed", "memory", "note")
 TEXT_CAP = {"error_type": 200, "error_message": 2500, "traceback": 20_000}
 MAX_DEPTH = 64
@@ -47,7 +47,7 @@ def result_outcome(
             texts["error_message"] = f"returned data that cannot be read ({_reason(exc)})"
     mutated, sizes = _mutations(frame.get("mutated"), n_args)
     return CallOutcome(
-        status=status,
+        status=cast(CallStatus, status),  # one of RESULT_STATUSES, checked above
         value=value,
         stdout=stdout,
         duration_s=_duration(frame.get("duration"), elapsed),
@@ -102,7 +102,7 @@ def ended_outcome(returncode: int | None, limits: Limits, phase: str) -> tuple[s
     return "crashed", f"the process exited (code {returncode}) during {phase}"
 
 
-def _signal_outcome(sig: int, limits: Limits) -> tuple[str, str]:
+def _signal_outcome(sig: int, limits: Limits) -> tuple[CallStatus, str]:
     try:
         name = signal.Signals(sig).name
     except ValueError:

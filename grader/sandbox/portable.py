@@ -17,6 +17,7 @@ It isolates nothing: use it for the student's own code (the check), not for grad
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import queue
@@ -29,7 +30,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from ..model import CallOutcome
 from ..submission import Submission
@@ -129,8 +130,7 @@ class ChildProcess:
         threading.Thread(target=self._read_output, args=(output,), daemon=True).start()
 
     def _read_frames(self, reader: FrameReader) -> None:
-        stream = self.proc.stdout
-        assert stream is not None
+        stream = cast(io.BufferedReader, self.proc.stdout)  # binary pipe: Popen without text
         try:
             while data := stream.read1(1 << 20):
                 for frame in reader.feed(data):
@@ -147,12 +147,15 @@ class ChildProcess:
 
     def _move(self, frame: dict[str, Any]) -> None:
         index, line = frame.get("index"), frame.get("line")
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in (index, line)):
+        if (
+            isinstance(index, int)
+            and isinstance(line, int)
+            and bool not in (type(index), type(line))
+        ):
             self.position = (index, line)
 
     def _read_output(self, output: RawOutput) -> None:
-        stream = self.proc.stderr
-        assert stream is not None
+        stream = cast(io.BufferedReader, self.proc.stderr)
         with contextlib.suppress(OSError, ValueError):
             while data := stream.read1(65536):
                 if len(self.stderr_head) < STDERR_KEPT:

@@ -93,8 +93,8 @@ class Zygote:
         return any(path == m or path.startswith(m.rstrip("/") + "/") for m in self.masks)
 
     def serve(self) -> None:
-        ready = {"t": "ready", "pid": os.getpid(), "mode": self.mode}
-        self._send(ready | {"landlock": self.landlock_abi})
+        hello = {"t": "ready", "pid": os.getpid(), "mode": self.mode}
+        self._send(hello | {"landlock": self.landlock_abi})
         while True:
             watched = [self.sock.fileno(), *self.children]
             ready, _, _ = select.select(watched, [], [])

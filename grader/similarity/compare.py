@@ -144,8 +144,8 @@ def compare_class(
         starter = base_hashes(starter_sources(exercise)) | given
         kept[exercise], weights[exercise] = _kept(mine, starter, params)
         judged[exercise] = len(kept[exercise])
-        for pair, common in _shared(kept[exercise]).items():
-            shared.setdefault(pair, {})[exercise] = common
+        for pair, both in _shared(kept[exercise]).items():
+            shared.setdefault(pair, {})[exercise] = both
     pairs = []
     for (a, b), common in shared.items():
         score = _score(a, b, common, kept, weights)
