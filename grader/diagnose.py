@@ -32,6 +32,8 @@ MATCH_FRACTION = 0.75
 VARIANT_MATCH_FD = Tolerance(rtol=1e-7, atol=1e-10)
 _STATUS_IDS = {"raised": "raises", "timeout": "timeout", "memory": "memory", "crashed": "crashed"}
 FIXED_STEPS = tuple(10.0**-k for k in range(1, 11))
+# Mistakes with more than one variant, whose report says which (evidence "form": the label).
+LABELLED = ("momentum_form", "off_by_one_iterations")
 
 
 def diagnose(
@@ -194,22 +196,18 @@ def _variants(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:
                 matched.append(r)
         if matched and len(matched) >= MATCH_FRACTION * len(telling):
             evidence = {"cases": _case_ids(matched), "of": len(telling)}
-            if mistake_id == "momentum_form":
-                evidence["form"] = _form(matched)
+            if mistake_id in LABELLED:
+                evidence["form"] = _form(matched, mistake_id)
             found.append(Diagnosis(mistake_id, severity(mistake_id), evidence))
     return found
 
 
-def _form(matched: Sequence[CaseRun]) -> str:
-    """Which momentum_form variant (by its label) reproduces the most matched cases."""
+def _form(matched: Sequence[CaseRun], mistake_id: str) -> str:
+    """Which variant of the mistake (by its label) reproduces the most matched cases."""
     counts: dict[str, int] = {}
     for r in matched:
         for v in r.expectation.variants:
-            if (
-                v.mistake_id == "momentum_form"
-                and v.value is not None
-                and student_matches(r, v.value)
-            ):
+            if v.mistake_id == mistake_id and v.value is not None and student_matches(r, v.value):
                 counts[v.label] = counts.get(v.label, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else ""
 

@@ -47,7 +47,7 @@ def summary(exercises: Sequence[ExerciseResult]) -> tuple[Fix, ...]:
 def detail(d: Diagnosis, lang: str) -> str:
     """The sentence a diagnosis's evidence adds to its catalogue text, or ''."""
     form = d.evidence.get("form")
-    if d.id == "momentum_form" and form:
+    if form:
         return text(lang, "forms", form)
     rule = d.evidence.get("rule")
     if rule and rule != "shifted":

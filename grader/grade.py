@@ -24,6 +24,7 @@ from .expectation import Expectation
 from .expected import expectations
 from .explain import explain
 from .formats.safe import display_id
+from .host_noise import scrubbed
 from .judging import exercise_result
 from .report import ExerciseResult, GradeReport
 from .sandbox import Sandbox, SubmissionRun
@@ -107,7 +108,7 @@ def grade_submission(
         raise AssignmentError(NO_SEED)
     key = student_id if assignment.per_student else None
     sets = {e: case_set(e, assignment.seed, key, assignment.hidden) for e in assignment.exercises}
-    run = sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()})
+    run = scrubbed(sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()}))
     load = replace(run.load, problems=submission.notes + run.load.problems)  # magics noted
     run = replace(run, load=load)
     results, faults = [], []

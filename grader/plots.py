@@ -215,8 +215,8 @@ def _draw(key: str, paint: Callable[[Any], None]) -> str:
     from matplotlib.figure import Figure as MplFigure
 
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"gdgrade-{key}"}):
-        figure = MplFigure(figsize=(6.0, 3.4))
-        figure.subplots_adjust(left=0.11, right=0.98, bottom=0.14, top=0.97)
+        # Constrained layout keeps every tick label inside the picture (none clipped).
+        figure = MplFigure(figsize=(4.8, 3.0), layout="constrained")
         paint(figure.subplots())
         buffer = io.StringIO()
         figure.savefig(
@@ -260,6 +260,48 @@ def _curve(
     return lambda x: np.interp(x, grid, area, left=np.nan, right=np.nan)
 
 
+LABEL_GAP = 16.0  # px between step labels: closer ones are left out, never drawn on top
+
+
+def _path_height(
+    f: Callable[[np.ndarray], np.ndarray], xs: np.ndarray, curve: np.ndarray
+) -> tuple[float, float]:
+    """y range around the path's points `xs` (start, reference, the student's points in the
+    window), not around the whole curve: a steep far end of f must not squash the path into
+    a thin strip. The curve's own range when no point has a finite height."""
+    with np.errstate(all="ignore"):
+        ys = f(xs) if xs.size else np.asarray([], float)
+    ys = ys[np.isfinite(ys)]
+    if not ys.size:
+        ys = curve[np.isfinite(curve)]
+    if not ys.size:
+        return 0.0, 1.0
+    bottom, top = float(ys.min()), float(ys.max())
+    pad = max(0.15 * (top - bottom), 1e-6 * max(abs(top), 1.0), 1e-9)
+    return bottom - pad, top + 2 * pad  # room above the points for their labels
+
+
+def _label_steps(
+    ax: Any,
+    f: Callable[[np.ndarray], np.ndarray],
+    steps: list[tuple[int, float]],
+    lo: float,
+    hi: float,
+) -> None:
+    """x_0 (the start), x_1, ... beside their points, each at least LABEL_GAP px from the
+    labels already drawn: steps that land on top of each other share the first label."""
+    placed: list[np.ndarray] = []
+    for k, x in steps:
+        y = f(np.array([x]))[0]
+        if not (np.isfinite(y) and lo <= x <= hi):
+            continue
+        at = ax.transData.transform((x, y))
+        if any(np.hypot(*(at - p)) < LABEL_GAP for p in placed):
+            continue
+        placed.append(at)
+        ax.annotate(f"$x_{{{k}}}$", (x, y), xytext=(3, 4), textcoords="offset points", fontsize=8)
+
+
 def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
@@ -271,30 +313,85 @@ def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figu
     f = _curve(exercise, case, lo, hi)
 
     def paint(ax: Any) -> None:
-        grid = np.linspace(lo, hi, 100)
+        grid = np.linspace(lo, hi, 200)
         curve = f(grid)
         ax.plot(grid, curve, color=CURVE, linewidth=1)
-        finite = curve[np.isfinite(curve)]
-        if finite.size:
-            pad = 0.08 * max(float(np.ptp(finite)), 1e-9)
-            ax.set_ylim(float(finite.min()) - pad, float(finite.max()) + pad)
         ax.set_xlim(lo, hi)
+        points = np.concatenate([[start], reference, student if student is not None else []])
+        points = points[np.isfinite(points) & (points >= lo) & (points <= hi)]
+        ax.set_ylim(*_path_height(f, points, curve))
         rx, ry = _thin(ax, reference, f(reference))
         ax.plot(rx, ry, "s-", color=REFERENCE, mfc="none", ms=6, lw=0.8, alpha=0.8)
         labelled = student if student is not None else reference
         if student is not None:
             sx, sy = _thin(ax, student, f(student))
             ax.plot(sx, sy, "o:", color=STUDENT, ms=3.5, lw=1)
-        for k, x in enumerate(labelled[:LABELLED_STEPS]):
-            y = f(np.array([x]))[0]
-            if np.isfinite(y) and lo <= x <= hi:
-                ax.text(x, y, f"$x_{{{k + 1}}}$", va="bottom", fontsize=8)
+        y0 = f(np.array([start]))[0]
+        if np.isfinite(y0):
+            ax.plot([start], [y0], "D", color="#000000", mfc="#ffffff", ms=6, mew=1.2, zorder=5)
+        steps = [(0, start)] + [(k + 1, x) for k, x in enumerate(labelled[:LABELLED_STEPS])]
+        _label_steps(ax, f, steps, lo, hi)
         ax.grid(True)
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)" if exercise == "gradient_descent" else r"$f(x) - \min f$")
 
     kind = "descent" if exercise == "gradient_descent" else "momentum"
     return Figure(kind, name, _draw(key, paint), student is not None)
+
+
+def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float) -> bool:
+    """On the f(x) picture the two paths would be hard to tell apart: different numbers of
+    steps, or every common step within 1% of the window's width of the reference's."""
+    if len(student) != len(reference):
+        return True
+    with np.errstate(all="ignore"):
+        gap = np.abs(student - reference)
+    return bool(np.all(np.isfinite(gap)) and gap.max(initial=0.0) < 0.01 * (hi - lo))
+
+
+def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure | None:
+    """x_k against k for a failing case whose paths look alike on f(x): a shifted path or
+    one step too few or too many shows here, the count of steps written at each end."""
+    path = _reference_path(exercise, case)
+    if case.status == "passed" or path is None:
+        return None
+    reference = path[:, 0]
+    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    if got is None or not len(got):
+        return None
+    student = got[:, 0]
+    start = float(case.args[_START[exercise]])
+    lo, hi = _window(reference, student, start)
+    if not look_alike(reference, student, lo, hi):
+        return None
+
+    def paint(ax: Any) -> None:
+        ks, ms = np.arange(1, len(reference) + 1), np.arange(1, len(student) + 1)
+        ax.set_xscale("log")
+        ax.set_xlim(0.8, 1.3 * max(len(ks), len(ms)))
+        both = np.concatenate([reference, student])
+        both = both[np.isfinite(both)]
+        if both.size:
+            pad = max(0.08 * float(np.ptp(both)), 1e-9)
+            ax.set_ylim(float(both.min()) - pad, float(both.max()) + pad)
+        ax.plot(*_thin(ax, ks, reference), "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8)
+        ax.plot(*_thin(ax, ms, student), "o:", color=STUDENT, ms=3, lw=1)
+        for k, x, color, dy in ((ks, reference, REFERENCE, -12), (ms, student, STUDENT, 6)):
+            if np.isfinite(x[-1]):
+                ax.annotate(
+                    f"{len(k)}",
+                    (k[-1], x[-1]),
+                    xytext=(-4, dy),
+                    textcoords="offset points",
+                    ha="right",
+                    color=color,
+                    fontsize=8,
+                )
+        ax.grid(True)
+        ax.set_xlabel("k")
+        ax.set_ylabel("$x_k$")
+
+    return Figure("steps", name, _draw(f"{key}-steps", paint), True)
 
 
 def _loss_axes(ax: Any) -> None:
@@ -390,7 +487,9 @@ def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
             continue
         key = f"{e.id}-{case.id}"
         if e.id in _START:
-            out[e.id] = [descent_figure(e.id, case, case_name(case, lang), key)]
+            name = case_name(case, lang)
+            steps = steps_figure(e.id, case, name, key)
+            out[e.id] = [descent_figure(e.id, case, name, key), *([steps] if steps else [])]
         else:
             out[e.id] = [loss_figure(e.id, case, case_name(case, lang), key)]
     both = sgd_batch_figure(report, lang)

@@ -118,13 +118,13 @@ def gradient_descent_fixed_rate(f, fp, x0, learning_rate, max_iter):
     return _result(f, x, path)
 
 
-@variant("gradient_descent", "off_by_one_iterations", "one update too few")
+@variant("gradient_descent", "off_by_one_iterations", "too_few")
 def gradient_descent_too_few(f, fp, x0, learning_rate, max_iter):
     x, path = _descend(fp, x0, learning_rate, max(max_iter - 1, 0))
     return _result(f, x, path)
 
 
-@variant("gradient_descent", "off_by_one_iterations", "one update too many")
+@variant("gradient_descent", "off_by_one_iterations", "too_many")
 def gradient_descent_too_many(f, fp, x0, learning_rate, max_iter):
     x, path = _descend(fp, x0, learning_rate, max_iter + 1)
     return _result(f, x, path)

@@ -141,7 +141,8 @@ def test_every_student_has_a_feedback_report_and_a_json_result(graded) -> None:
 def test_class_page_is_self_contained(graded) -> None:
     _, out, _ = graded
     page = (out / "class.html").read_text("utf-8")
-    for marker in ("<script", "src=", "http://", "https://", "@import", "<link"):
+    assert page.count("<script") == page.count("<script>") == 1  # the inline list sorter only
+    for marker in ("src=", "http://", "https://", "@import", "<link", "fetch(", "XMLHttpRequest"):
         assert marker not in page
 
 
@@ -255,6 +256,23 @@ def test_per_student_cases_are_seeded_by_each_student_id(small_class: Path, tmp_
         assert "--per-student" in data["reproduce"]["command"]
 
 
+def test_summary_names_every_output_a_ta_opens(tmp_path: Path, small_class) -> None:
+    out = tmp_path / "out"
+    done = gdgrade("batch", str(small_class), "--out", str(out), "--feedback", "text")
+    assert done.returncode == 0, done.stderr
+    listed = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    kept = {"gradebook.sqlite"}  # the gradebook itself: named in the docs, not opened by hand
+    expected = {
+        f"{p}/" if p.is_dir() else str(p)
+        for p in out.iterdir()
+        if not p.name.startswith(".") and p.name not in kept
+    }
+    assert set(listed) == expected and len(listed) == len(expected)
+    assert {"reports", "results", "history", "grades_gradescope.csv", "attempts.csv"} <= {
+        Path(line).name for line in listed
+    }
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 
@@ -270,6 +288,26 @@ def test_a_directory_without_submissions_is_exit_2(tmp_path: Path) -> None:
     done = gdgrade("batch", str(tmp_path / "class"), "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     assert "no submissions" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()  # no gradebook, no lock file left behind
+
+
+def test_a_file_instead_of_a_directory_says_batch_needs_a_folder(tmp_path: Path) -> None:
+    single = tmp_path / "2024000001.py"
+    single.write_text("x = 1\n")
+    done = gdgrade("batch", str(single), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "is a file" in done.stderr and "gdgrade grade" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["batch", "grade", "check"])
+def test_a_misspelt_exercise_id_gets_the_closest_one_suggested(tmp_path: Path, command) -> None:
+    target = tmp_path / "class" if command == "batch" else tmp_path / "s.py"
+    out = ["--out", str(tmp_path / "out")] if command != "check" else []
+    done = gdgrade(command, str(target), "--exercise", "sdg", *out)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "did you mean 'sgd'?" in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_output_that_cannot_be_a_directory_is_exit_2(tmp_path: Path, small_class) -> None:

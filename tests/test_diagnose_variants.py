@@ -66,3 +66,18 @@ def test_missing_function_scores_zero_and_says_not_defined(exercise):
     scored = score_exercise(load_exercise(exercise), 10, runs, found)
     assert [d.id for d in found] == ["not_defined"]
     assert (scored.score, scored.status) == (0, "missing")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("way", ["too_few", "too_many"])
+def test_off_by_one_says_whether_one_update_too_few_or_too_many(way, lang):
+    from grader.fixes import detail
+    from grader.i18n import text
+
+    (variant,) = [
+        v for v in reference.VARIANTS if v.mistake_id == "off_by_one_iterations" and v.label == way
+    ]
+    runs = runs_of(variant.fn, case_set("gradient_descent"))
+    (found,) = [d for d in diagnose("gradient_descent", runs, LOADED) if d.id == variant.mistake_id]
+    other = "too_many" if way == "too_few" else "too_few"
+    assert detail(found, lang) == text(lang, "forms", way) != text(lang, "forms", other)

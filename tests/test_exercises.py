@@ -577,3 +577,20 @@ def test_minibatch_cases_include_every_batch_split():
     assert any(m % b != 0 and b < m for m, b in splits)  # a smaller last batch
     assert any(b > m for m, b in splits)
     assert any(b == 1 for _, b in splits)
+
+
+def test_korean_texts_say_sarye_for_a_test_case_as_the_reports_do():
+    # One word for a test case: the reports and the command line say 사례, so a student
+    # who reads "공개 케이스" in a statement must not wonder whether it is something else.
+    from pathlib import Path
+
+    import grader
+
+    root = Path(catalog.__file__).parent
+    texts = {p: p.read_text("utf-8") for p in root.glob("*/statement.ko.md")}
+    texts[root / "starter.ipynb"] = (root / "starter.ipynb").read_text("utf-8")
+    locale = Path(grader.__file__).parent / "locale"
+    texts[locale / "ko.json"] = (locale / "ko.json").read_text("utf-8")
+    assert len(texts) == len(EXERCISE_IDS) + 2
+    assert not [str(p) for p, text in texts.items() if "케이스" in text]
+    assert "공개 사례" in texts[root / "starter.ipynb"]

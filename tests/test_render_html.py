@@ -125,9 +125,12 @@ def test_pictures_are_inline_svg_for_descent_and_loss_exercises():
     svgs = re.findall(r"<svg xmlns=.*?</svg>", page, re.S)
     figures = plots.figures(partial_report(), "ko")
     drawn = sum(len(v) for v in figures.values())
-    assert len(svgs) == drawn == 6  # 2 descent, 3 loss curves, sgd against batch
+    # 2 descent (gradient_descent's path, which starts at x0, also against the step), 3 loss
+    # curves, sgd against batch
+    assert len(svgs) == drawn == 7
     assert {f.kind for v in figures.values() for f in v} == {
         "descent",
+        "steps",
         "momentum",
         "loss",
         "sgd_batch",

@@ -125,3 +125,50 @@ def test_pictures_survive_whatever_a_student_returns(value):
     for figs in figures.values():
         for f in figs:
             ET.fromstring(f.svg)
+
+
+def test_descent_picture_is_as_tall_as_the_path_not_the_curve():
+    # The lecture's example: from x0 = 4 down to about 3.25, where f is nearly flat, while
+    # f reaches 14 at the right edge of the window: the path must fill the height.
+    xs = np.array([4.0, 3.1, 3.17, 3.22, 3.25])
+    curve = LECTURE_F(np.linspace(2.6, 4.6, 200))
+    bottom, top = plots._path_height(LECTURE_F, xs, curve)
+    heights = LECTURE_F(xs)
+    assert bottom < heights.min() and top > heights.max()
+    assert np.ptp(heights) > 0.5 * (top - bottom) and top < curve.max() / 2
+
+
+def test_step_labels_start_at_x0_and_never_overlap():
+    from matplotlib.figure import Figure
+
+    ax = Figure(figsize=(4.8, 3.0)).subplots()
+    ax.set_xlim(2.6, 4.6)
+    ax.set_ylim(3.0, 7.0)
+    steps = [(0, 4.0), (1, 3.1), (2, 3.17), (3, 3.2), (4, 3.21)]
+    plots._label_steps(ax, LECTURE_F, steps, 2.6, 4.6)
+    labels = {t.get_text(): ax.transData.transform(t.xy) for t in ax.texts}
+    assert "$x_{0}$" in labels and "$x_{1}$" in labels
+    placed = list(labels.values())
+    gaps = [np.hypot(*(a - b)) for i, a in enumerate(placed) for b in placed[i + 1 :]]
+    assert min(gaps) >= plots.LABEL_GAP
+    assert len(labels) < len(steps)  # the crowded last steps go unlabelled
+
+
+def test_paths_that_coincide_on_f_get_a_second_picture_of_x_against_step():
+    reference_path = 3.25 - 0.15 * 0.5 ** np.arange(200)
+    assert plots.look_alike(reference_path, reference_path[:-1], 2.6, 4.6)  # one step short
+    assert plots.look_alike(reference_path, reference_path + 1e-3, 2.6, 4.6)
+    assert not plots.look_alike(reference_path, reference_path - 0.5, 2.6, 4.6)
+    for report in (partial_report(), correct_report()):
+        gd = next(e for e in report.exercises if e.id == "gradient_descent")
+        drawn = plots.figures(report, "ko")["gradient_descent"]
+        kinds = [f.kind for f in drawn]
+        case = plots.choose(report, gd)
+        got = plots.path_of(case.outcome.value, 2, 1)
+        expected = plots._reference_path("gradient_descent", case)
+        lo, hi = plots._window(expected[:, 0], got[:, 0], float(case.args[2]))
+        alike = case.status != "passed" and plots.look_alike(expected[:, 0], got[:, 0], lo, hi)
+        assert kinds == (["descent", "steps"] if alike else ["descent"])
+    assert "steps" not in [
+        f.kind for f in plots.figures(correct_report(), "ko")["gradient_descent"]
+    ]

@@ -119,14 +119,28 @@ def write_student_files(out: Path, gradebook: Gradebook, counted: Sequence[Stand
         lang = gradebook.result_lang(e.result_id)
         result_path = results / f"{s.filename}.json"
         write_atomic(result_path, report or _no_report_json(s, lang))
-        suffix = FEEDBACK_SUFFIX.get(e.feedback_format or "text", ".txt")
-        report_path = reports / f"{s.filename}{suffix}"
+        report_path = out / report_file(s)
         write_atomic(report_path, feedback if feedback is not None else _no_report_text(e, lang))
         keep |= {result_path, report_path}
     for folder in (reports, results):
         for path in folder.iterdir():
             if path.is_file() and path not in keep:
                 path.unlink()
+
+
+def report_file(s: Standing) -> str:
+    """Where a student's report is, relative to OUT (reports/<student>.html or .txt)."""
+    suffix = FEEDBACK_SUFFIX.get(s.counted.feedback_format or "text", ".txt")
+    return f"reports/{s.filename}{suffix}"
+
+
+def report_links(counted: Sequence[Standing]) -> dict[str, str]:
+    """student -> their report, for class.html; none for a student not graded yet."""
+    return {
+        s.student: report_file(s)
+        for s in counted
+        if s.counted.status != PENDING and s.counted.result_id is not None
+    }
 
 
 def _no_report_json(s: Standing, lang: str) -> str:
@@ -194,6 +208,7 @@ def write_class_page(
             deadline=options.deadline,
             counted=counted,
             history=history_links(counted),
+            reports=report_links(counted),
         )
     )
     path = out / "class.html"

@@ -70,11 +70,22 @@ class BatchSummary:
     skipped: tuple[str, ...]
     standings: tuple[Standing, ...]
     wall_s: float
+    outputs: tuple[Path, ...] = ()  # every file and folder written into OUT
+
+
+def check_directory(directory: Path) -> None:
+    """DIR is a folder (one submission per student), said plainly when it is a file."""
+    if directory.is_file():
+        raise UsageError(
+            f"{directory} is a file: gdgrade batch grades a folder with one submission per "
+            f"student (for one file: gdgrade grade {directory})"
+        )
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
 
 
 def check_paths(directory: Path, out: Path) -> None:
-    if not directory.is_dir():
-        raise UsageError(f"{directory}: no such directory")
+    check_directory(directory)
     try:
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
         _close_earlier_outputs(out)
@@ -97,12 +108,14 @@ def _close_earlier_outputs(out: Path) -> None:
 def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> BatchSummary:
     """Grade what is missing or changed in DIR into OUT; see docs/gradebook.md."""
     started = time.monotonic()
+    check_directory(options.directory)
+    # Found before OUT is made: a folder with nothing to grade leaves no OUT behind.
+    found = discover(options.directory, exclude=[options.out])
+    if not found.found:
+        raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
     check_paths(options.directory, options.out)
     try:
         with OutputLock(options.out), Gradebook(options.out / FILENAME) as gradebook:
-            found = discover(options.directory, exclude=[options.out])
-            if not found.found:
-                raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
             assignment, made = batch_seed(gradebook, options.assignment)
             options = replace(options, assignment=assignment)
             settings = settings_for(options.assignment, options.limits, options.feedback)
@@ -126,7 +139,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
             finally:
                 progress.close()
             described = {**settings.described, **run_options}
-            counted, _ = write_all(
+            counted, written = write_all(
                 options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
             )
             faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
@@ -142,6 +155,7 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
         skipped=tuple(f"{s.path}: {s.reason}" for s in found.skipped),
         standings=tuple(counted),
         wall_s=time.monotonic() - started,
+        outputs=tuple(written),
     )
 
 

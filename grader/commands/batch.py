@@ -131,8 +131,8 @@ def run(args: argparse.Namespace) -> int:
         f"{summary.graded} graded now, {summary.reused} unchanged since an earlier run "
         f"({summary.wall_s:.1f} s)"
     )
-    for name in ("grades.csv", "grades_canvas.csv", "class.html"):
-        print(f"  {Path(args.out) / name}")
+    for path in summary.outputs:
+        print(f"  {path}{os.sep if path.is_dir() else ''}")
     if summary.faults:
         print(
             f"gdgrade: grader fault on {summary.faults} submission(s); see class.html",

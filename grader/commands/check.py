@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..contract import EXERCISE_IDS
 from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
 from ..i18n import LANGUAGES, text
 from ..sandbox.runners import CHOICES, ENVIRONMENT_VARIABLE, CheckRunner, RunnerError
+from . import exercise_id
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--exercise",
         action="append",
-        choices=EXERCISE_IDS,
+        type=exercise_id,
         metavar="ID",
         help="check only this function (repeatable); default: every function",
     )

@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..assignment import NO_SEED, Assignment, load_assignment, parse_seed
-from ..contract import EXERCISE_IDS
 from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
 from ..i18n import LANGUAGES
+from . import exercise_id
 
 
 def add_assignment_options(parser: argparse.ArgumentParser) -> None:
@@ -18,7 +18,7 @@ def add_assignment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exercise",
         action="append",
-        choices=EXERCISE_IDS,
+        type=exercise_id,
         metavar="ID",
         help="grade only these exercises (repeatable)",
     )
@@ -76,7 +76,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="give each student their own hidden cases; ID defaults to the file name",
     )
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text")
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="how the report is written (default: text, for a terminal); html is one "
+        "self-contained page with pictures, json the documented result",
+    )
     parser.add_argument("--out", help="write the report here instead of standard output")
     parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this")
     add_no_isolation(parser)
