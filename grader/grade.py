@@ -102,8 +102,12 @@ def grade_submission(
     assignment: Assignment,
     sandbox: Sandbox,
     student_id: str | None = None,
+    shown_path: str | None = None,
 ) -> GradeReport:
+    """`shown_path` is the path as the report names the file (a batch names it inside the
+    class folder, never by the TA's own absolute path); by default, the path it was read from."""
     started = time.monotonic()
+    shown = display_id(shown_path or str(submission.path))
     if assignment.hidden and assignment.seed is None:
         raise AssignmentError(NO_SEED)
     key = student_id if assignment.per_student else None
@@ -119,7 +123,7 @@ def grade_submission(
             faults.append(f"{e}: {traceback.format_exc(limit=-3).strip()}")
             results.append(_faulted(e, assignment))
     return GradeReport(
-        submission=display_id(str(submission.path)),
+        submission=shown,
         sha256=submission.sha256,
         student_id=display_id(key) if key else key,
         exercises=tuple(results),
@@ -127,9 +131,7 @@ def grade_submission(
         seed=assignment.seed,
         per_student=assignment.per_student,
         versions=versions(),
-        command=regrade_command(
-            Path(display_id(str(submission.path))), assignment, key and display_id(key)
-        ),
+        command=regrade_command(Path(shown), assignment, key and display_id(key)),
         duration_s=time.monotonic() - started,
         grader_errors=tuple(faults),
         reveal_hidden=assignment.reveal_hidden,

@@ -359,7 +359,9 @@ def _mtime(path: Path) -> float:
 
 def tasks_for(gradebook: Gradebook, submission_ids: list[int], directory: Path) -> list[Task]:
     tasks = []
+    folder = Path(os.path.abspath(directory)).name  # its name only: no host path in a report
     for sid in submission_ids:
         row = gradebook.submission(sid)
-        tasks.append(Task(sid, str(directory / row["path"]), row["student"]))
+        shown = str(Path(folder) / row["path"])
+        tasks.append(Task(sid, str(directory / row["path"]), row["student"], shown))
     return sorted(tasks, key=lambda t: (t.student, t.path))

@@ -30,8 +30,9 @@ PR_SET_PDEATHSIG = 1
 @dataclass(frozen=True)
 class Task:
     submission_id: int
-    path: str  # DIR/relative path, as the report will show it
+    path: str  # DIR/relative path: where the file is read from
     student: str
+    shown: str = ""  # the class folder's name/relative path: how the report names the file
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
         submission = load_submission(task.path)
     except SubmissionError as exc:
         return empty_result(UNREADABLE, str(exc), assignment, time.monotonic() - started)
-    report = grade_submission(submission, assignment, sandbox, task.student)
+    report = grade_submission(submission, assignment, sandbox, task.student, task.shown or None)
     return result_of(report, config, FORMATS[config.feedback_format])
 
 
