@@ -99,15 +99,22 @@ def _sequences(start: np.ndarray, path: np.ndarray) -> list[tuple[bool, np.ndarr
     return out
 
 
+def _gradients_and_steps(
+    s: np.ndarray, gradient: Callable[[np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """g(x_k) at every iterate but the last, one row each, and the steps x_(k+1) - x_k."""
+    if len(s) < 2:
+        raise Uninformative
+    g = np.array([gradient(p) for p in s[:-1]], dtype=float).reshape(len(s) - 1, -1)
+    return g, np.diff(s, axis=0)
+
+
 def fit_descent(
     start: np.ndarray, path: np.ndarray, gradient: Callable[[np.ndarray], np.ndarray]
 ) -> Rule | None:
     """x_(k+1) - x_k = -a g(x_k), or -a g(x_(k-1)); the first family that fits."""
     for shifted, s in _sequences(start, path):
-        if len(s) < 2:
-            raise Uninformative
-        g = np.array([gradient(p) for p in s[:-1]], dtype=float).reshape(len(s) - 1, -1)
-        d = np.diff(s, axis=0)
+        g, d = _gradients_and_steps(s, gradient)
         noise = _noise(s)
         coef = _lstsq([-g.ravel()], d.ravel(), noise)
         if coef is not None:
@@ -124,10 +131,7 @@ def fit_momentum(
 ) -> Rule | None:
     """d_(k+1) = beta d_k - a g(x_k) with d_0 = 0."""
     for shifted, s in _sequences(start, path):
-        if len(s) < 2:
-            raise Uninformative
-        g = np.array([gradient(p) for p in s[:-1]], dtype=float).reshape(len(s) - 1, -1)
-        d = np.diff(s, axis=0)
+        g, d = _gradients_and_steps(s, gradient)
         before = np.vstack([np.zeros_like(d[:1]), d[:-1]])
         coef = _lstsq([before.ravel(), -g.ravel()], d.ravel(), _noise(s))
         if coef is not None:
