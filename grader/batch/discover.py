@@ -85,10 +85,7 @@ def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
     skipped: list[Skipped] = []
     for entry in _entries(directory, skipped):
         path = Path(entry.path)
-        try:
-            info = entry.stat(follow_symlinks=False)
-        except OSError as exc:
-            skipped.append(Skipped(path, _cannot(exc)))
+        if (info := _lstat(entry, skipped)) is None:
             continue
         if (info.st_dev, info.st_ino) in excluded:
             continue
@@ -107,6 +104,15 @@ def discover(directory: Path, exclude: Iterable[Path] = ()) -> Discovery:
             skipped.append(Skipped(path, "not a .py or .ipynb file"))
     found.sort(key=lambda f: (f.student, f.order, str(f.path)))
     return Discovery(tuple(found), tuple(skipped))
+
+
+def _lstat(entry: os.DirEntry[str], skipped: list[Skipped]) -> os.stat_result | None:
+    """The entry itself, never what a link points to; one that cannot be read is skipped."""
+    try:
+        return entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        skipped.append(Skipped(Path(entry.path), _cannot(exc)))
+        return None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -180,10 +186,7 @@ def _candidates(folder: Path, skipped: list[Skipped]) -> dict[Path, float]:
                 )
                 return found
             path = Path(entry.path)
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError as exc:
-                skipped.append(Skipped(path, _cannot(exc)))
+            if (info := _lstat(entry, skipped)) is None:
                 continue
             mode = info.st_mode
             if stat.S_ISDIR(mode):
