@@ -354,7 +354,7 @@ class Baseline:
         np.set_printoptions(**self.np_print)
         sys.setrecursionlimit(self.recursion)
         sys.setswitchinterval(self.switch)
-        warnings.filters[:] = self.warnings  # type: ignore[index]  (a list at run time)
+        warnings.filters[:] = self.warnings  # type: ignore[index]  # a list at run time
         warnings._filters_mutated()  # type: ignore[attr-defined]
         for name, items in self.sys_lists.items():
             getattr(sys, name)[:] = items
