@@ -1,8 +1,12 @@
-"""What one worker process does: own a Sandbox, grade the tasks it is sent, send results back.
+"""What one worker process does: own a Sandbox, grade the jobs it is sent, send results back.
 
-The worker is trusted code (student code runs only in its Sandbox's children). Anything that
-goes wrong on our side while grading one submission becomes a `grader_fault` result for that
-submission, and the worker goes on with a fresh Sandbox.
+A worker gets everything it needs through the executor (runner.py): the WorkerConfig once
+(the assignment, the limits and the class's case sets, computed by the coordinator) and a
+Job per submission (the file's bytes, not a path to open), so it needs no disk or process
+shared with the coordinator. The worker is trusted code (student code runs only in its
+Sandbox's children). Anything that goes wrong on our side while grading one submission
+becomes a `grader_fault` result for that submission, and the worker goes on with a fresh
+Sandbox.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import json
 import signal
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from ..assignment import Assignment
+from ..expectation import Expectation
 from ..report import GradeReport, to_json
 from ..sandbox import Limits, Sandbox
 from ..sandbox.runners import grading_runner
@@ -36,26 +42,68 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One submission as a worker gets it: its content, read by the coordinator."""
+
+    submission_id: int
+    name: str  # the path it was read from, as messages about the file name it
+    student: str
+    shown: str
+    data: bytes | None  # None: it could not be read, and `error` says why
+    error: str = ""
+
+
+def job_for(task: Task) -> Job:
+    """Read the task's file here, in the coordinator: a worker never opens a path."""
+    from ..submission import SubmissionError, read_submission
+
+    try:
+        data, error = read_submission(task.path), ""
+    except SubmissionError as exc:
+        data, error = None, str(exc)
+    return Job(task.submission_id, task.path, task.student, task.shown, data, error)
+
+
+@dataclass(frozen=True)
 class WorkerConfig:
     assignment: Assignment
     limits: Limits
     feedback_format: str  # a key of grader.render.FORMATS
     unisolated: bool = False  # --no-isolation: the portable runner where the sandbox cannot run
+    # exercise -> its shared case set in the case cache's JSON form (computed once by the
+    # coordinator); an exercise missing here is computed (or read from the cache) by the worker
+    case_sets: Mapping[str, str] = field(default_factory=dict)
 
 
-def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
+def decoded_case_sets(config: WorkerConfig) -> dict[str, tuple[Expectation, ...]]:
+    """The coordinator's case sets, decoded once per worker."""
+    from ..expectation import from_json
+
+    return {e: from_json(json.loads(text)) for e, text in config.case_sets.items()}
+
+
+def grade_job(
+    job: Job,
+    sandbox: Sandbox,
+    config: WorkerConfig,
+    case_sets: Mapping[str, tuple[Expectation, ...]] | None = None,
+) -> Result:
     """Grade one file; never raises for a submission's sake (unreadable or grader fault)."""
     from ..grade import grade_submission
     from ..render import FORMATS
-    from ..submission import SubmissionError, load_submission
+    from ..submission import SubmissionError, parse_submission
 
     started = time.monotonic()
     assignment = config.assignment
     try:
-        submission = load_submission(task.path)
+        if job.data is None:
+            raise SubmissionError(job.error)
+        submission = parse_submission(Path(job.name), job.data)
     except SubmissionError as exc:
         return empty_result(UNREADABLE, str(exc), assignment, time.monotonic() - started)
-    report = grade_submission(submission, assignment, sandbox, task.student, task.shown or None)
+    report = grade_submission(
+        submission, assignment, sandbox, job.student, job.shown or None, case_sets
+    )
     return result_of(report, config, FORMATS[config.feedback_format])
 
 
@@ -106,24 +154,29 @@ def empty_result(status: str, error: str, assignment: Assignment, duration_s: fl
 
 
 def main(conn: Connection, config: WorkerConfig) -> None:
-    """Worker process entry point: receive Task, send (submission_id, Result), until None."""
+    """Worker process entry point: receive Job, send (submission_id, Result), until None."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when we stop
+    case_sets = decoded_case_sets(config)
     with ExitStack() as stack:
         sandbox: Sandbox | None = None
+        try:  # its zygote starts now, while the first job is on its way
+            sandbox = stack.enter_context(grading_runner(config.unisolated, config.limits))
+        except Exception:  # tried again, and reported, with the first job
+            stack.close()
         while True:
             try:
-                task = conn.recv()
+                job = conn.recv()
             except (EOFError, OSError):
                 return
-            if task is None:
+            if job is None:
                 return
             started = time.monotonic()
             try:
                 if sandbox is None:
                     runner = grading_runner(config.unisolated, config.limits)
                     sandbox = stack.enter_context(runner)
-                result = grade_task(task, sandbox, config)
+                result = grade_job(job, sandbox, config, case_sets)
             except Exception:
                 elapsed = time.monotonic() - started
                 fault = traceback.format_exc(limit=-6).strip()
@@ -131,7 +184,7 @@ def main(conn: Connection, config: WorkerConfig) -> None:
                 stack.close()  # start from a fresh Sandbox after our own failure
                 sandbox = None
             try:
-                conn.send((task.submission_id, result))
+                conn.send((job.submission_id, result))
             except (BrokenPipeError, OSError):
                 return
 
