@@ -264,7 +264,9 @@ class Session:
                 worker.flush()
             if REQUEST_FD in ready:
                 request = receive(REQUEST_FD, MAX_REQUEST)
-                if request is None:
+                if request is None:  # the end: the exercise process is reaped here
+                    if self.worker is not None:
+                        self._clean_up(self.worker.pid)
                     return
                 if request.get("t") == "run":
                     self._dispatch(request)

@@ -91,7 +91,8 @@ class SubmissionDriver:
             outcomes = self._call_all([n for n in self.calls if n in load.defined])
         finally:
             if self.process is not None:
-                _end(self.process)
+                self.process.close(SLACK_S)
+                self.process.forget()
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
