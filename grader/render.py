@@ -3,8 +3,8 @@
 Human formats (terminal text, Markdown, HTML) are jinja2 templates in templates/; they get
 the report and helpers — `t` (catalogue text in the report's language), `cases(e)` (the
 shared per-case view: points, hidden-case policy, safe text) — and build no text in
-Python. Machine formats live in grader/formats/. matplotlib is imported only when an
-HTML report is drawn, never on the grading path.
+Python. Machine formats live in grader/formats/. The HTML report's pictures are drawn
+by grader/plots.py (imported only when an HTML report is drawn).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:
 
 def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
     """One self-contained HTML page: inline CSS, pictures as inline SVG, no network."""
-    from .plots import figures  # matplotlib, only now
+    from .plots import figures  # only now: the other formats draw no pictures
 
     css = resources.files("gdgrade.templates").joinpath("report.css").read_text("utf-8")
     return render("report.html.j2", report, lang, css=css, figures=figures(report, lang))
