@@ -1,10 +1,11 @@
 """The public cases' expectations, from the trusted grader or from data shipped to students.
 
-`gdgrade check` judges a submission on the public cases only. In the full install their
-expected values, tolerances and the known mistakes' outputs are computed from
-`reference/`. The student release has no `reference/`: it ships the same expectations,
-computed once by the release builder, as plain JSON (`public_expectations.json` in each
-exercise's data folder). Public cases are public, so their mistake outputs are data the
+`gdgrade check` judges a submission on the public cases only, and `gdgrade grade` starts
+from the same public expectations. Their expected values, tolerances and the known
+mistakes' outputs are computed from `reference/` once, by exercises/build.py (and by the
+release builder for the student release, which has no `reference/`), and shipped as plain
+JSON (`public_expectations.json` in each exercise's data folder). A tree without the files
+computes them from `reference/` and keeps them in the grader's cache. Public cases are public, so their mistake outputs are data the
 students may see; no code of the reference or of the mistakes is shipped.
 
 Both sources give identical `Expectation` values (`values.encode` round-trips floats

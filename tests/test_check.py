@@ -201,10 +201,11 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
         assert f"<code>{exercise}</code>" in html
 
 
-def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
+def test_without_shipped_expectations_they_are_computed_once_into_the_cache(monkeypatch, tmp_path):
     from gdgrade import expectations
     from grader.case_cache import CACHE_ENV
 
+    monkeypatch.setattr(expectations, "has_stored", lambda exercise: False)  # a dev tree
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     expectations.public_expectations.cache_clear()
     first = expectations.public_expectations("gradient_step")
@@ -220,6 +221,7 @@ def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_
     assert [encode(e.target) for e in again] == [encode(e.target) for e in first]
     cached.write_text("{not json", encoding="utf-8")  # a damaged entry is recomputed
     monkeypatch.undo()
+    monkeypatch.setattr(expectations, "has_stored", lambda exercise: False)
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     expectations.public_expectations.cache_clear()
     assert len(expectations.public_expectations("gradient_step")) == len(first)

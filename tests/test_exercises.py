@@ -158,6 +158,27 @@ def test_public_cases_are_what_reference_computes_now(exercise):
 
 
 @pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_shipped_public_expectations_are_what_reference_computes_now(exercise):
+    path = build.expectations_path(exercise)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    where = build.difference(stored, json.loads(build.expectations_text(exercise)))
+    assert where is None, f"stale ({where}): run python exercises/build.py"
+
+
+def test_a_changed_reference_or_mistake_makes_the_shipped_expectations_stale(monkeypatch):
+    path = build.expectations_path("gradient_step")
+    assert build.stale({path: build.expectations_text("gradient_step")}) == []
+    variants = reference.variants_for("gradient_step")
+    changed = [dataclasses.replace(variants[0], fn=lambda x, grad, learning_rate: x)]
+    with monkeypatch.context() as patch:
+        patch.setattr(reference, "variants_for", lambda exercise, kind=None: changed)
+        assert build.stale({path: build.expectations_text("gradient_step")}) == [path]
+    mistake = reference.variants_for("gradient_step", "mistake")[0]
+    monkeypatch.setitem(reference.REFERENCE, "gradient_step", mistake.fn)
+    assert build.stale({path: build.expectations_text("gradient_step")}) == [path]
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
 def test_last_bit_differences_of_another_blas_or_numpy_are_not_stale(exercise):
     now = json.loads(build.case_file_text(exercise))
     assert build.difference(floats_scaled(now, 1 + 6e-11), now) is None
