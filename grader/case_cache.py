@@ -35,11 +35,15 @@ def cache_dir() -> Path:
 
 @cache
 def code_digest() -> str:
-    """Every source computed expectations depend on: the grader and the reference."""
-    from importlib.metadata import version
+    """Every source computed expectations depend on: the grader and the reference, and
+    the versions of numpy and sympy (sympy's from its release file: importing sympy, or
+    importlib.metadata, would cost more than the cache saves on a warm run)."""
+    import numpy
 
-    versions = " ".join(version(d) for d in ("numpy", "sympy"))  # without importing sympy
-    h = hashlib.sha256(versions.encode())
+    h = hashlib.sha256(numpy.__version__.encode())
+    sympy = importlib.util.find_spec("sympy")
+    if sympy is not None and sympy.origin:
+        h.update(b"\0" + (Path(sympy.origin).parent / "release.py").read_bytes())
     for package in ("grader", "reference"):
         spec = importlib.util.find_spec(package)
         roots = spec.submodule_search_locations if spec else None

@@ -20,7 +20,6 @@ import jinja2
 
 from .fixes import detail as fix_detail
 from .fixes import line as fix_line
-from .formats import github, gradescope, junit
 from .formats.safe import (
     display_id,
     excerpt,
@@ -129,6 +128,8 @@ def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
 def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
     """Gradescope's results.json; the whole Markdown report is its top-level output, which
     students see before the grades are published: hidden cases at most as verdicts there."""
+    from .formats import gradescope  # each machine format only when asked for
+
     shown = report
     if report.hidden_visibility == "published" and not report.reveal_hidden:
         shown = replace(report, hidden_visibility="verdict")
@@ -138,12 +139,16 @@ def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> st
 
 def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
     """JUnit XML: a testsuite per exercise, a testcase per case (junit-10.xsd)."""
+    from .formats import junit
+
     return junit.render(report, lang)
 
 
 def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
     """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
     step summary when GITHUB_STEP_SUMMARY names a file."""
+    from .formats import github
+
     github.append_step_summary(render_markdown(report, lang), lang=lang)
     return json_text(github.runner_result(report, lang))
 
