@@ -1,6 +1,6 @@
 """One student at a time, before and after a change, side by side in one run:
 
-    python -m benchmarks.single [--before main] [--after HEAD] [--repeat 5] [--out FILE]
+    python -m benchmarks.single [--before REF] [--after HEAD] [--repeat 5] [--out FILE]
 
 Each side is a commit, exported with `git archive` into a temporary folder and run from
 there (PYTHONPATH; the installed gdgrade's dependencies), so both sides run the same
@@ -231,7 +231,9 @@ def table(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default="main", help="commit of the 'before' side")
+    parser.add_argument(
+        "--before", help="commit of the 'before' side (default: where --after left main)"
+    )
     parser.add_argument("--after", default="HEAD", help="commit of the 'after' side")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, help="also write the figures here (JSON)")
@@ -248,7 +250,16 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"not a commit: {ref}")
         return done.stdout.strip()
 
-    commits = {"before": resolve(args.before), "after": resolve(args.after)}
+    after = resolve(args.after)
+    if args.before is None:
+        base = subprocess.run(
+            ["git", "-C", str(ROOT), "merge-base", after, "main"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        args.before = base.stdout.strip() or "main"
+    commits = {"before": resolve(args.before), "after": after}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="gdgrade-single-") as scratch:
         sides = [Side(name, commit, Path(scratch)) for name, commit in commits.items()]
