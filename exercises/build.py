@@ -22,8 +22,8 @@ from gdgrade.exercises import catalog, examples, notebook, statements
 from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
 
 import reference
-from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.values import RngSpec, decode, encode
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.json_values import RngSpec, decode, encode
 
 # A public case file is current when its structure, strings and integers are what the
 # reference gives now and every float is within this tolerance of the fresh value

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES: tuple[str, ...] = ("ko", "en")

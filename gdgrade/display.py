@@ -16,10 +16,9 @@ from typing import Any
 import jinja2
 import numpy as np
 
-from grader.i18n import DEFAULT_LANG, LANGUAGES, text
-from grader.report import case_message
-
-from .checker import CheckReport
+from gdgrade.checker import CheckReport
+from gdgrade.i18n import DEFAULT_LANG, LANGUAGES, text
+from gdgrade.report import case_message
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 LANG_ENV = "GDGRADE_LANG"

@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import NoReturn
 
-from grader import __version__
-from grader.commands import check
-from grader.errors import EXIT_USAGE, UsageError
+from gdgrade import __version__
+from gdgrade.commands import check
+from gdgrade.errors import EXIT_USAGE, UsageError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .functions import FunctionSpec
-from .model import Case
-from .values import RngSpec
+from gdgrade.case import Case
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 LECTURE_F = FunctionSpec(("0.5*x**4 - 4*x**3 + 10*x**2 - 7*x + 2",))
 Generator = Callable[[np.random.Generator], Iterator[tuple[str, tuple[Any, ...], tuple[str, ...]]]]

@@ -6,10 +6,11 @@ import argparse
 import sys
 from typing import NoReturn
 
-from . import __version__
-from .assignment import AssignmentError
-from .commands import batch, check, export, grade, gradescope_package, release, similarity
-from .errors import EXIT_USAGE, UsageError
+from gdgrade.commands import check
+from gdgrade.errors import EXIT_USAGE, UsageError
+from grader import __version__
+from grader.assignment import AssignmentError
+from grader.commands import batch, export, grade, gradescope_package, release, similarity
 
 COMMANDS = (grade, batch, export, similarity, check, release, gradescope_package)
 

@@ -26,21 +26,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .contract import BY_NAME, EXERCISE_IDS
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from grader import __version__
 
 ENTRY_MODULES = (
     "gdgrade",
     "gdgrade.checker",
     "gdgrade.display",
-    "gdgrade.expectations",
+    "gdgrade.public_expectations",
     "gdgrade.kernel_source",
     "gdgrade.losses",
     "gdgrade.notebook_check",
     "gdgrade.pytest_plugin",
     "gdgrade.student_cli",
-    "grader.commands.check",
-    "grader.sandbox.portable_child",  # started by name (portable.bootstrap_code)
+    "gdgrade.commands.check",
+    "gdgrade.sandbox.portable_child",  # started by name (portable.bootstrap_code)
 )
 OUR_PACKAGES = ("grader", "gdgrade")
 SECRET_MODULES = (
@@ -63,7 +63,7 @@ DEPENDENCIES = {
 OPTIONAL_IMPORTS = frozenset({"nbformat", "IPython"})  # imported lazily, guarded
 DATA_PACKAGES = ("gdgrade.exercises", "gdgrade.templates")
 PACKAGE_DATA = {
-    "grader": ["locale/*.json"],
+    "gdgrade": ["locale/*.json"],
     "gdgrade.exercises": ["*/*.json"],
     "gdgrade.templates": ["*.j2"],
 }
@@ -293,7 +293,7 @@ def _module_dest(src: Path, module: str) -> Path:
 
 
 def _public_expectations(exercise: str) -> str:
-    from gdgrade.expectations import computed, dump
+    from gdgrade.public_expectations import computed, dump
 
     return json.dumps(dump(exercise, computed(exercise)), ensure_ascii=False) + "\n"
 
@@ -317,9 +317,9 @@ def build_release(out: str | Path, force: bool = False) -> list[ReleaseFile]:
     for template in sorted(templates.glob("check*.j2")):
         if template.name != "check_readme.md.j2":
             shutil.copyfile(template, src / "gdgrade" / "templates" / template.name)
-    locale = _module_file("grader").parent / "locale"
+    locale = _module_file("gdgrade").parent / "locale"
     for catalogue in sorted(locale.glob("*.json")):
-        _write(src / "grader" / "locale" / catalogue.name, catalogue.read_text(encoding="utf-8"))
+        _write(src / "gdgrade" / "locale" / catalogue.name, catalogue.read_text(encoding="utf-8"))
     starters = []
     for exercise in EXERCISE_IDS:
         folder = catalog.exercise_dir(exercise)

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from gdgrade.checker import check_submission
+from gdgrade.commands import check as check_command
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import public_cases
+from gdgrade.i18n import text
+from gdgrade.json_values import encode
+from gdgrade.sandbox import Sandbox
+from gdgrade.submission import load_submission
 from grader.cases import hidden_cases
-from grader.commands import check as check_command
-from grader.contract import EXERCISE_IDS
-from grader.exercises import public_cases
-from grader.i18n import text
-from grader.sandbox import Sandbox
-from grader.submission import load_submission
-from grader.values import encode
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
@@ -130,7 +130,7 @@ def test_notebook_file_is_checked_like_a_py_file(capsys):
 
 @pytest.mark.parametrize("path", ["no/such/file.py", "README.md"])
 def test_unreadable_input_exits_2(capsys, path):
-    from grader.errors import UsageError
+    from gdgrade.errors import UsageError
 
     with pytest.raises(UsageError):
         run_check(capsys, path)
@@ -202,7 +202,7 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
 
 
 def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
-    from gdgrade import expectations
+    from gdgrade import public_expectations as expectations
     from grader.case_cache import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))

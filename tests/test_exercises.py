@@ -21,9 +21,9 @@ import pytest
 from gdgrade.exercises import build, catalog
 
 import reference
-from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.functions import FunctionSpec
-from grader.values import decode
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import decode
 
 # The course's defaults (the brief of the exercise set): points and graded tolerances.
 POINTS = {
@@ -584,12 +584,12 @@ def test_korean_texts_say_sarye_for_a_test_case_as_the_reports_do():
     # who reads "공개 케이스" in a statement must not wonder whether it is something else.
     from pathlib import Path
 
-    import grader
+    import gdgrade
 
     root = Path(catalog.__file__).parent
     texts = {p: p.read_text("utf-8") for p in root.glob("*/statement.ko.md")}
     texts[root / "starter.ipynb"] = (root / "starter.ipynb").read_text("utf-8")
-    locale = Path(grader.__file__).parent / "locale"
+    locale = Path(gdgrade.__file__).parent / "locale"
     texts[locale / "ko.json"] = (locale / "ko.json").read_text("utf-8")
     assert len(texts) == len(EXERCISE_IDS) + 2
     assert not [str(p) for p, text in texts.items() if "케이스" in text]

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import i18n
-from grader.contract import BY_NAME, EXERCISE_IDS
+from gdgrade import i18n
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
 from reference import EXERCISES, REFERENCE, VARIANTS
 
 # --- arguments generated for every exercise -------------------------------------------------

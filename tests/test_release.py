@@ -16,20 +16,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdgrade import expectations as stored
+from gdgrade import public_expectations as stored
 from gdgrade.checker import judge_exercise
-from grader.contract import EXERCISE_IDS
-from grader.exercises import public_cases
-from grader.i18n import text
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import public_cases
+from gdgrade.i18n import text
+from gdgrade.json_values import encode
+from gdgrade.sandbox import Sandbox
+from gdgrade.submission import load_submission
 from grader.release import (
     DISTRIBUTION,
     ReleaseError,
     build_release,
     shipped_modules,
 )
-from grader.sandbox import Sandbox
-from grader.submission import load_submission
-from grader.values import encode
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
@@ -243,9 +243,7 @@ def test_installed_release_cannot_import_reference(student_env, release):
     done = in_env(student_env, python, "-c", "import reference", cwd=release)
     assert done.returncode == 1 and "No module named 'reference'" in done.stderr
     done = in_env(student_env, python, "-c", "import grader.cases", cwd=release)
-    assert "No module named 'grader.cases'" in done.stderr
-    done = in_env(student_env, python, "-c", "import grader; print(grader.__file__)", cwd=release)
-    assert str(student_env) in done.stdout
+    assert done.returncode == 1 and "No module named 'grader'" in done.stderr
 
 
 @pytest.mark.parametrize("path", [CORRECT, BUGGY])

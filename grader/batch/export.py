@@ -7,14 +7,14 @@ from dataclasses import replace
 from datetime import timezone
 from pathlib import Path
 
-from ..errors import UsageError
-from .gradebook import FILENAME, Gradebook, GradebookError
-from .lock import Busy, OutputLock
-from .outputs import PARTS, write_all
-from .pipeline import output_options
-from .roster import Roster
-from .similar import SimilarityOptions
-from .timing import TimingError, load_extensions
+from gdgrade.errors import UsageError
+from grader.batch.gradebook import FILENAME, Gradebook, GradebookError
+from grader.batch.lock import Busy, OutputLock
+from grader.batch.outputs import PARTS, write_all
+from grader.batch.pipeline import output_options
+from grader.batch.roster import Roster
+from grader.batch.similar import SimilarityOptions
+from grader.batch.timing import TimingError, load_extensions
 
 
 def export(

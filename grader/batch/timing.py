@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from ..deadline import DeadlineError, parse_time
-from .discover import BLACKBOARD, Found
+from grader.batch.discover import BLACKBOARD, Found
+from grader.deadline import DeadlineError, parse_time
 
 MANIFEST, LMS, MTIME = "manifest", "lms", "mtime"
 STUDENT = {"student", "student_id", "student id", "학번", "sid", "id", "identifier", "login",

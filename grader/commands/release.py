@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import EXIT_OK, UsageError
+from gdgrade.errors import EXIT_OK, UsageError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..release import ReleaseError, build_release
+    from grader.release import ReleaseError, build_release
 
     try:
         files = build_release(args.out, force=args.force)
