@@ -1,12 +1,14 @@
 """Regenerate the generated part of what students receive, from the hand-written sources.
 
-    python exercises/build.py           # rewrite public_cases.json, statements' examples, notebook
+    python exercises/build.py           # rewrite what is stale: cases, expectations, examples
     python exercises/build.py --check   # only report stale files (exit 1 if any)
 
 Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
-and the examples (examples.py). Generated: every expected value, every number in a worked
-example, and starter.ipynb. Each function below returns the text a file should have, so a
-test can regenerate in memory and compare with what is stored.
+and the examples (examples.py). Generated: every expected value (`public_cases.json`, and
+`public_expectations.json`, what the student's check judges with: tolerances and the known
+mistakes' outputs on each public case), every number in a worked example, and
+starter.ipynb. Each function below returns the text a file should have, so a test can
+regenerate in memory and compare with what is stored.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from gdgrade.exercises import catalog, examples, notebook, statements
 from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
 
 import reference
+from gdgrade import public_expectations
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.exercise_data import cases_from_json
 from gdgrade.json_values import RngSpec, decode, encode
 
 # A public case file is current when its structure, strings and integers are what the
@@ -82,6 +86,18 @@ def case_file_text(exercise: str) -> str:
     return head + ",\n".join(lines) + "\n]}\n"
 
 
+def expectations_file_text(exercise: str) -> str:
+    """The public cases' expectations, computed from the case file as built now; one
+    expectation per line, so a diff shows which case changed."""
+    from grader.expected import expectations
+
+    cases = cases_from_json(exercise, case_file(exercise))
+    data = public_expectations.dump(exercise, expectations(cases))
+    lines = [json.dumps(item, ensure_ascii=False) for item in data["expectations"]]
+    head = f'{{"format": {data["format"]}, "exercise": {json.dumps(exercise)}, "expectations": [\n'
+    return head + ",\n".join(lines) + "\n]}\n"
+
+
 def statement_text(exercise: str, lang: str) -> str:
     return statements.statement(exercise, lang)
 
@@ -106,6 +122,7 @@ def generated_files() -> dict[Path, str]:
     files: dict[Path, str] = {}
     for exercise in EXERCISE_IDS:
         files[catalog.cases_path(exercise)] = case_file_text(exercise)
+        files[catalog.expectations_path(exercise)] = expectations_file_text(exercise)
         for lang in catalog.LANGUAGES:
             files[catalog.statement_path(exercise, lang)] = statement_text(exercise, lang)
     files[catalog.NOTEBOOK_PATH] = notebook_text()

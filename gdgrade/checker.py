@@ -2,8 +2,8 @@
 stages as grading (judge -> diagnose -> score), with a verdict per function.
 
 It never sees a hidden case: the only cases it knows are the public ones, whose
-expectations come from `gdgrade.public_expectations` (computed in the full install, stored in
-the release). It prints nothing; the CLI, the notebook and pytest present its report.
+expectations are data stored beside each exercise (`gdgrade.public_expectations`), the same
+in every install. It prints nothing; the CLI, the notebook and pytest present its report.
 """
 
 from __future__ import annotations

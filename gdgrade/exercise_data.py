@@ -74,7 +74,11 @@ def public_cases(exercise_id: str) -> tuple[Case, ...]:
     """The public cases as shipped to students (their stored expected values are not used
     for grading: the trusted side recomputes every expected value from reference/)."""
     path = _data_dir() / BY_NAME[exercise_id].folder / "public_cases.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return cases_from_json(exercise_id, json.loads(path.read_text(encoding="utf-8")))
+
+
+def cases_from_json(exercise_id: str, data: dict[str, Any]) -> tuple[Case, ...]:
+    """The cases of a `public_cases.json` file's content."""
     return tuple(
         Case(
             id=c["id"],

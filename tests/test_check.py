@@ -14,7 +14,6 @@ from gdgrade.commands import check as check_command
 from gdgrade.contract import EXERCISE_IDS
 from gdgrade.exercise_data import public_cases
 from gdgrade.i18n import text
-from gdgrade.json_values import encode
 from gdgrade.sandbox import Sandbox
 from gdgrade.submission import load_submission
 from grader.cases import hidden_cases
@@ -201,29 +200,19 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
         assert f"<code>{exercise}</code>" in html
 
 
-def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
+def test_the_check_judges_with_the_stored_expectations_and_never_the_reference(monkeypatch):
+    import reference
     from gdgrade import public_expectations as expectations
-    from grader.case_cache import CACHE_ENV
 
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    expectations.public_expectations.cache_clear()
-    first = expectations.public_expectations("gradient_step")
-    (cached,) = tmp_path.glob("gradient_step-*.json")
+    def no_reference(*args):
+        raise AssertionError("the check reached the reference")
 
-    def no_reference(exercise):
-        raise AssertionError("recomputed instead of read from the cache")
-
-    monkeypatch.setattr(expectations, "computed", no_reference)
+    for exercise in EXERCISE_IDS:
+        monkeypatch.setitem(reference.REFERENCE, exercise, no_reference)
     expectations.public_expectations.cache_clear()
-    again = expectations.public_expectations("gradient_step")
-    assert [e.case.id for e in again] == [e.case.id for e in first]
-    assert [encode(e.target) for e in again] == [encode(e.target) for e in first]
-    cached.write_text("{not json", encoding="utf-8")  # a damaged entry is recomputed
-    monkeypatch.undo()
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    expectations.public_expectations.cache_clear()
-    assert len(expectations.public_expectations("gradient_step")) == len(first)
-    expectations.public_expectations.cache_clear()
+    loaded = expectations.public_expectations("gradient_step")
+    assert [e.case.id for e in loaded] == [c.id for c in public_cases("gradient_step")]
+    assert all(e.case.visibility == "public" for e in loaded)
 
 
 def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):

@@ -158,6 +158,29 @@ def test_public_cases_are_what_reference_computes_now(exercise):
 
 
 @pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_stored_public_expectations_are_what_reference_computes_now(exercise):
+    stored = json.loads(catalog.expectations_path(exercise).read_text(encoding="utf-8"))
+    where = build.difference(stored, json.loads(build.expectations_file_text(exercise)))
+    assert where is None, f"stale ({where}): run python exercises/build.py"
+
+
+@pytest.mark.parametrize("exercise", ["gradient_descent", "sgd"])
+def test_a_changed_mistake_variant_makes_the_stored_expectations_stale(exercise, monkeypatch):
+    path = catalog.expectations_path(exercise)
+    assert build.stale({path: build.expectations_file_text(exercise)}) == []
+    from reference import registry
+
+    (first, *_) = reference.variants_for(exercise, "mistake")
+    fixed = dataclasses.replace(first, fn=reference.REFERENCE[exercise])  # the mistake "fixed"
+    monkeypatch.setattr(
+        registry, "VARIANTS", [fixed if v is first else v for v in registry.VARIANTS]
+    )
+    with np.errstate(all="ignore"):
+        changed = build.expectations_file_text(exercise)
+    assert build.stale({path: changed}) == [path]
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
 def test_last_bit_differences_of_another_blas_or_numpy_are_not_stale(exercise):
     now = json.loads(build.case_file_text(exercise))
     assert build.difference(floats_scaled(now, 1 + 6e-11), now) is None
