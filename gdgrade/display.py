@@ -17,6 +17,7 @@ import jinja2
 import numpy as np
 
 from gdgrade.checker import CheckReport
+from gdgrade.errors import UsageError
 from gdgrade.i18n import DEFAULT_LANG, LANGUAGES, text
 from gdgrade.report import case_message
 
@@ -29,7 +30,7 @@ def choose_lang(lang: str | None) -> str:
     """The student's language: as asked, else $GDGRADE_LANG, else Korean."""
     chosen = lang or os.environ.get(LANG_ENV) or DEFAULT_LANG
     if chosen not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
+        raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
     return chosen
 
 

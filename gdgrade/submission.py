@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gdgrade.case import LoadProblem
+from gdgrade.errors import UsageError
 from gdgrade.files import BAD_NAME, NotReadable, linked_folder, read_regular, usable_name
 from gdgrade.safe_text import display_id
 
@@ -52,7 +53,7 @@ PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
 LineMap = tuple[tuple[int, int | None, int], ...]
 
 
-class SubmissionError(Exception):
+class SubmissionError(UsageError):
     """The file cannot be graded at all; the message is one line for the student."""
 
 

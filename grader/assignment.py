@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.contract import EXERCISE_IDS
+from gdgrade.errors import UsageError
 from gdgrade.exercise_data import load_exercise
 from gdgrade.i18n import DEFAULT_LANG, LANGUAGES
 from gdgrade.score import PUBLIC_SHARE
@@ -34,7 +35,7 @@ NO_SEED = (
 )
 
 
-class AssignmentError(ValueError):
+class AssignmentError(UsageError, ValueError):
     """A bad assignment file or setting; the message is one line for the user."""
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.errors import UsageError
 from grader import __version__
 from grader.boundary import STUDENT_PACKAGE, crossings, imports_in, module_name
 
@@ -68,7 +69,7 @@ def test_public_cases(exercise, public_check, check_lang):
 '''
 
 
-class ReleaseError(Exception):
+class ReleaseError(UsageError):
     """The release cannot be built safely; one line for the instructor."""
 
 

@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from gdgrade.commands import exercise_id
-from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
+from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK
 from gdgrade.i18n import LANGUAGES, text
-from gdgrade.sandbox.runners import CHOICES, ENVIRONMENT_VARIABLE, CheckRunner, RunnerError
+from gdgrade.sandbox.runners import CHOICES, ENVIRONMENT_VARIABLE, CheckRunner
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -44,24 +44,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gdgrade.display import choose_lang
     from gdgrade.sandbox.runners import requested_runner
-    from gdgrade.sandbox.zygote_client import SandboxError
-    from gdgrade.submission import SubmissionError, load_submission
+    from gdgrade.submission import load_submission
 
-    try:
-        lang = choose_lang(args.lang)
-        submission = load_submission(args.path, through_links=False)
-        runner = CheckRunner(requested_runner(args.runner))  # the sandbox starts now
-    except (SubmissionError, ValueError, RunnerError) as exc:
-        raise UsageError(str(exc)) from None
+    lang = choose_lang(args.lang)
+    submission = load_submission(args.path, through_links=False)
+    runner = CheckRunner(requested_runner(args.runner))  # the sandbox starts now
     with runner:
         from gdgrade.checker import check_submission
         from gdgrade.display import render_check_text
 
-        try:
-            report = check_submission(submission, runner, tuple(args.exercise or ()))
-        except SandboxError as exc:
-            print(f"gdgrade: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-            return EXIT_FAULT
+        report = check_submission(submission, runner, tuple(args.exercise or ()))
     sys.stdout.write(render_check_text(report, lang, color=sys.stdout.isatty()))
     sys.stdout.write(runner_line(runner, lang) + "\n")
     if report.grader_errors:

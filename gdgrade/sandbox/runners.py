@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gdgrade.errors import UsageError
 from gdgrade.sandbox.limits import Limits
 from gdgrade.submission import Submission
 
@@ -45,7 +46,7 @@ class Runner(Protocol):
     ) -> SubmissionRun: ...
 
 
-class RunnerError(Exception):
+class RunnerError(UsageError):
     """The runner asked for cannot run here; one line for the user."""
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from gdgrade.errors import GraderFault
 from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.zygote import bootstrap_code
 
@@ -30,7 +31,7 @@ STARTUP_S = 60.0  # zygote start (numpy import) on a loaded machine
 SPAWN_S = 10.0  # one submission process: clone + isolation
 
 
-class SandboxError(RuntimeError):
+class SandboxError(GraderFault, RuntimeError):
     """The sandbox itself failed (not the student's code): a grader fault."""
 
 

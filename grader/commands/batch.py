@@ -93,22 +93,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gdgrade.sandbox.host import requested_isolation
-    from gdgrade.sandbox.runners import RunnerError, require_sandbox
+    from gdgrade.sandbox.runners import require_sandbox
     from grader.batch.pipeline import BatchOptions, run_batch
-    from grader.batch.roster import RosterError, load_roster
+    from grader.batch.roster import load_roster
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
-    try:
-        require_sandbox(args.no_isolation)  # refused here, not in every worker
-    except RunnerError as exc:
-        raise UsageError(str(exc)) from None
+    require_sandbox(args.no_isolation)  # refused here, not in every worker
     assignment = assignment_from(args)
-    try:
-        roster = load_roster(Path(args.roster) if args.roster else None)
-    except RosterError as exc:
-        raise UsageError(str(exc)) from None
+    roster = load_roster(Path(args.roster) if args.roster else None)
     options = BatchOptions(
         directory=Path(args.directory),
         out=Path(args.out),

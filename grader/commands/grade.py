@@ -90,22 +90,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gdgrade.sandbox.runners import RunnerError, grading_runner
-    from gdgrade.submission import SubmissionError
+    from gdgrade.sandbox.runners import grading_runner
     from grader.grade import grade_path
     from grader.render import FORMATS
 
     assignment = assignment_from(args)
     require_seed(assignment)
-    try:
-        runner = grading_runner(args.no_isolation)
-    except RunnerError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        with runner as sandbox:
-            report = grade_path(args.path, assignment, sandbox, args.per_student or None)
-    except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
+    runner = grading_runner(args.no_isolation)
+    with runner as sandbox:
+        report = grade_path(args.path, assignment, sandbox, args.per_student or None)
     color = args.out is None and sys.stdout.isatty()
     output = FORMATS[args.format](report, assignment.lang, color=color)
     write_output(output, args.out)
