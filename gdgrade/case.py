@@ -1,4 +1,4 @@
-"""The plain data that flows between grading stages (see ARCHITECTURE's flow).
+"""The plain data that flows between grading stages (docs/architecture.md shows the flow).
 
 Every stage takes and returns these frozen dataclasses; none holds behaviour beyond
 small derived properties, so each stage can be tested with hand-built values.

@@ -169,10 +169,3 @@ def compare(
 
 def _mark(part: PartComparison, path_part: str | None) -> PartComparison:
     return replace(part, is_path=True) if part.part == path_part else part
-
-
-def matches(
-    expected: Any, got: Any, part_names: tuple[str, ...], tolerances: tuple[Tolerance, ...]
-) -> bool:
-    """True when `got` agrees with `expected` on every part (used to match mistake variants)."""
-    return compare(expected, got, part_names, tolerances).ok

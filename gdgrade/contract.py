@@ -1,4 +1,5 @@
-"""The student contract (CONTRACT.md) as data: names, parameters, order, what is returned.
+"""The student contract as data: the names, parameters and order the statements give, and
+what each function returns.
 
 One place for these facts: the sandbox names the call counters after the parameters,
 the comparison knows which results are paths, the report lists exercises in this order.

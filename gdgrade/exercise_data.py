@@ -7,13 +7,13 @@ fallback; statements quote the same numbers (a test keeps them in step).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from gdgrade.case import Case
-from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.contract import BY_NAME
 from gdgrade.json_values import decode
 
 
@@ -33,7 +33,6 @@ class Exercise:
     title: dict[str, str]
     points: float
     tolerance: dict[str, Any]
-    slide: dict[str, str] = field(default_factory=dict)
     signature: str = ""
     rng_fallback: RngFallback | None = None
 
@@ -59,14 +58,9 @@ def load_exercise(exercise_id: str) -> Exercise:
         title=dict(data["title"]),
         points=float(data["points"]),
         tolerance=dict(data["tolerance"]),
-        slide=dict(data.get("slide", {})),
         signature=data.get("signature", ""),
         rng_fallback=RngFallback(**fallback) if fallback else None,
     )
-
-
-def all_exercises() -> tuple[Exercise, ...]:
-    return tuple(load_exercise(e) for e in EXERCISE_IDS)
 
 
 @cache

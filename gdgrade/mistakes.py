@@ -14,19 +14,6 @@ INFO_IDS = frozenset(
 # Deviations from the rng protocol: the result is still judged on the loss it reaches.
 RNG_IDS = frozenset({"no_shuffle", "shuffle_once", "ignores_rng", "with_replacement"})
 
-ANY_EXERCISE = (
-    "not_defined",
-    "syntax_error",
-    "raises",
-    "crashed",
-    "timeout",
-    "memory",
-    "returns_none",
-    "wrong_shape",
-    "mutates_input",
-    "sign_ascent",
-)
-
 
 def severity(mistake_id: str) -> Severity:
     return "info" if mistake_id in INFO_IDS else "mistake"

@@ -47,8 +47,6 @@ MAX_JSON_DEPTH = 100
 
 # Cell magics whose body is Python: the body runs once, the magic line is dropped.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
-# Line magics followed by a Python statement that the student wants run (once).
-PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
 
 LineMap = tuple[tuple[int, int | None, int], ...]
 

@@ -124,8 +124,17 @@ class Session:
     def load(self) -> dict[str, Any]:
         """Run the module-level code, unit by unit, within the load budget.
 
-        After the budget is spent (or, in a .py, after module-level code has failed) the
-        remaining units run definitions only, so functions further down still count.
+        A unit is a top-level statement of a .py file, or a notebook cell. Two switches
+        decide how much of each unit runs:
+        - `definitions`: run only the unit's `def`, `class` and imports (definitions_only).
+          It turns on when the budget is spent, after a failed unit in a .py file (a script
+          stops at its first error; its later functions should still be graded), and from
+          `definitions_from` on (units the caller wants defined but not run).
+        - `budget_spent`: the load budget (limits.load_wall_s) has run out once. The alarm
+          is then restarted for one more budget, in which the remaining units run their
+          definitions only; if that second budget runs out too, loading stops.
+        A notebook keeps running later cells after a failed one, as Jupyter's "run all"
+        with errors allowed would. Every problem is reported with its unit's first line.
         """
         started = time.perf_counter()
         output = BoundedText(self.limits.output_bytes, 1)

@@ -39,7 +39,6 @@ class ZygoteClient:
     """Client of the zygote process: spawned at once, waited for on first use."""
 
     def __init__(self, isolation: str, uid: int) -> None:
-        self.mode_requested = isolation
         self.uid = uid
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the zygote)
