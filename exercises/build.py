@@ -1,15 +1,14 @@
 """Regenerate the generated part of what students receive, from the hand-written sources.
 
-    python exercises/build.py           # rewrite public_cases.json, statements' examples,
-                                        # notebook, public_expectations.json
+    python exercises/build.py           # rewrite what is stale: cases, expectations, examples
     python exercises/build.py --check   # only report stale files (exit 1 if any)
 
 Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
-and the examples (examples.py). Generated: every expected value, every number in a worked
-example, starter.ipynb, and each exercise's public_expectations.json (what grading compares
-a public case with: targets, tolerances, the known mistakes' outputs), so no run of the
-grader computes them again. Each function below returns the text a file should have, so a
-test can regenerate in memory and compare with what is stored.
+and the examples (examples.py). Generated: every expected value (`public_cases.json`, and
+`public_expectations.json`, what the student's check judges with: tolerances and the known
+mistakes' outputs on each public case), every number in a worked example, and
+starter.ipynb. Each function below returns the text a file should have, so a test can
+regenerate in memory and compare with what is stored.
 """
 
 from __future__ import annotations
@@ -25,9 +24,10 @@ from gdgrade.exercises import catalog, examples, notebook, statements
 from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
 
 import reference
-from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.exercises import load_exercise, public_cases
-from grader.values import RngSpec, decode, encode
+from gdgrade import public_expectations
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.exercise_data import cases_from_json
+from gdgrade.json_values import RngSpec, decode, encode
 
 # A public case file is current when its structure, strings and integers are what the
 # reference gives now and every float is within this tolerance of the fresh value
@@ -86,22 +86,16 @@ def case_file_text(exercise: str) -> str:
     return head + ",\n".join(lines) + "\n]}\n"
 
 
-def expectations_path(exercise: str) -> Path:
-    from gdgrade.expectations import STORED_NAME
+def expectations_file_text(exercise: str) -> str:
+    """The public cases' expectations, computed from the case file as built now; one
+    expectation per line, so a diff shows which case changed."""
+    from grader.expected import expectations
 
-    return catalog.exercise_dir(exercise) / STORED_NAME
-
-
-def expectations_text(exercise: str) -> str:
-    """The public cases' expectations, computed from reference/ over the stored case file
-    (the cases that are graded): one case per line, so a diff shows which case changed."""
-    from gdgrade.expectations import computed, dump
-
-    data = dump(exercise, computed(exercise))
-    head = {k: v for k, v in data.items() if k != "expectations"}
+    cases = cases_from_json(exercise, case_file(exercise))
+    data = public_expectations.dump(exercise, expectations(cases))
     lines = [json.dumps(item, ensure_ascii=False) for item in data["expectations"]]
-    text = json.dumps(head, ensure_ascii=False)[:-1]
-    return text + ', "expectations": [\n' + ",\n".join(lines) + "\n]}\n"
+    head = f'{{"format": {data["format"]}, "exercise": {json.dumps(exercise)}, "expectations": [\n'
+    return head + ",\n".join(lines) + "\n]}\n"
 
 
 def statement_text(exercise: str, lang: str) -> str:
@@ -128,16 +122,11 @@ def generated_files() -> dict[Path, str]:
     files: dict[Path, str] = {}
     for exercise in EXERCISE_IDS:
         files[catalog.cases_path(exercise)] = case_file_text(exercise)
+        files[catalog.expectations_path(exercise)] = expectations_file_text(exercise)
         for lang in catalog.LANGUAGES:
             files[catalog.statement_path(exercise, lang)] = statement_text(exercise, lang)
     files[catalog.NOTEBOOK_PATH] = notebook_text()
     return files
-
-
-def expectation_files() -> dict[Path, str]:
-    """The stored expectations of the public cases, from the case files as stored now: built
-    after those are written (see main)."""
-    return {expectations_path(e): expectations_text(e) for e in EXERCISE_IDS}
 
 
 def difference(stored: Any, now: Any, where: str = "") -> str | None:
@@ -177,19 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report stale files, write nothing")
     options = parser.parse_args(argv)
-    outdated: list[Path] = []
-    for build_files in (generated_files, expectation_files):
-        files = build_files()
-        for path in stale(files):
-            outdated.append(path)
-            if not options.check:
-                path.write_text(files[path], encoding="utf-8")
-            print(
-                f"{'stale' if options.check else 'wrote'} {path.relative_to(catalog.ROOT.parent)}"
-            )
-        if outdated and not options.check:
-            public_cases.cache_clear()  # the expectations follow the case files just written
-            load_exercise.cache_clear()
+    files = generated_files()
+    outdated = stale(files)
+    for path in outdated:
+        if not options.check:
+            path.write_text(files[path], encoding="utf-8")
+        print(f"{'stale' if options.check else 'wrote'} {path.relative_to(catalog.ROOT.parent)}")
     return 1 if options.check and outdated else 0
 
 

@@ -14,14 +14,13 @@ from typing import Any
 import numpy as np
 
 import reference
-
-from .compare import Tolerance, compare
-from .contract import BY_NAME
-from .exercises import load_exercise
-from .expectation import Expectation, VariantResult
-from .functions import FunctionSpec
-from .model import Case
-from .values import RngSpec
+from gdgrade.case import Case
+from gdgrade.compare import Tolerance, compare
+from gdgrade.contract import BY_NAME
+from gdgrade.exercise_data import load_exercise
+from gdgrade.expectation import Expectation, VariantResult
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 EPS = float(np.finfo(float).eps)
 

@@ -32,12 +32,11 @@ from typing import Any
 
 import numpy as np
 
+from gdgrade.compare import as_float_array
 from gdgrade.losses import loss
-
-from .compare import as_float_array
-from .formats.view import case_name, concealed
-from .report import CaseResult, ExerciseResult, GradeReport
-from .svg import Axes
+from gdgrade.report import CaseResult, ExerciseResult, GradeReport
+from grader.formats.view import case_name, concealed
+from grader.svg import Axes
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"

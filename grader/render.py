@@ -18,9 +18,11 @@ from typing import Any
 
 import jinja2
 
-from .fixes import detail as fix_detail
-from .fixes import line as fix_line
-from .formats.safe import (
+from gdgrade.fixes import detail as fix_detail
+from gdgrade.fixes import line as fix_line
+from gdgrade.i18n import text
+from gdgrade.report import GradeReport, to_json
+from gdgrade.safe_text import (
     display_id,
     excerpt,
     json_text,
@@ -29,10 +31,8 @@ from .formats.safe import (
     visible,
     without_format_controls,
 )
-from .formats.view import case_views, exercise_stdout, has_hidden, number
-from .i18n import text
-from .report import GradeReport, to_json
-from .visibility import evidence
+from gdgrade.visibility import evidence
+from grader.formats.view import case_views, exercise_stdout, has_hidden, number
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 
@@ -114,7 +114,7 @@ def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:
 
 def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
     """One self-contained HTML page: inline CSS, pictures as inline SVG, no network."""
-    from .plots import figures  # only now: the other formats draw no pictures
+    from grader.plots import figures  # only now: the other formats draw no pictures
 
     css = resources.files("gdgrade.templates").joinpath("report.css").read_text("utf-8")
     return render("report.html.j2", report, lang, css=css, figures=figures(report, lang))
@@ -128,7 +128,7 @@ def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
 def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
     """Gradescope's results.json; the whole Markdown report is its top-level output, which
     students see before the grades are published: hidden cases at most as verdicts there."""
-    from .formats import gradescope  # each machine format only when asked for
+    from grader.formats import gradescope  # each machine format only when asked for
 
     shown = report
     if report.hidden_visibility == "published" and not report.reveal_hidden:
@@ -139,7 +139,7 @@ def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> st
 
 def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
     """JUnit XML: a testsuite per exercise, a testcase per case (junit-10.xsd)."""
-    from .formats import junit
+    from grader.formats import junit
 
     return junit.render(report, lang)
 
@@ -147,7 +147,7 @@ def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
 def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
     """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
     step summary when GITHUB_STEP_SUMMARY names a file."""
-    from .formats import github
+    from grader.formats import github
 
     github.append_step_summary(render_markdown(report, lang), lang=lang)
     return json_text(github.runner_result(report, lang))

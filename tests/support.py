@@ -10,13 +10,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from gdgrade.case import CallOutcome
+from gdgrade.compare import Comparison
+from gdgrade.exercise_data import public_cases
+from gdgrade.json_values import decode, encode
+from gdgrade.judge import CaseRun, judge
 from grader.cases import hidden_cases
-from grader.compare import Comparison
-from grader.exercises import public_cases
 from grader.expected import Expectation, call, expectations
-from grader.model import CallOutcome
-from grader.results import CaseRun, judge
-from grader.values import decode, encode
 
 
 def as_outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> CallOutcome:

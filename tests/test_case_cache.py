@@ -9,14 +9,14 @@ import stat
 import pytest
 from gdgrade.exercises import build
 
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import public_cases
+from gdgrade.expectation import to_json
+from gdgrade.json_values import encode
 from grader import grade
 from grader.case_cache import CACHE_ENV
 from grader.cases import hidden_cases
-from grader.contract import EXERCISE_IDS
-from grader.exercises import public_cases
-from grader.expectation import to_json
 from grader.expected import expectations
-from grader.values import encode
 
 
 @pytest.fixture
@@ -62,18 +62,14 @@ def test_a_damaged_entry_is_computed_again(cache):
 
 
 def test_public_expectations_are_read_as_shipped_never_computed_while_grading(cache, monkeypatch):
-    from gdgrade import expectations
+    from gdgrade.public_expectations import public_expectations
 
-    def must_not_run(exercise):
+    def must_not_run(cases):
         raise AssertionError("computed although shipped with the package")
 
-    expectations.public_expectations.cache_clear()
-    monkeypatch.setattr(expectations, "computed", must_not_run)
-    try:
-        for exercise in EXERCISE_IDS:
-            assert grade.case_set(exercise, None, None, False)
-    finally:
-        expectations.public_expectations.cache_clear()
+    monkeypatch.setattr(grade, "expectations", must_not_run)
+    for exercise in EXERCISE_IDS:
+        assert grade.case_set(exercise, None, None, False) == public_expectations(exercise)
     assert not cache.exists() or not list(cache.iterdir())  # nothing computed, nothing stored
 
 

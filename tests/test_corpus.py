@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.credit import SHARES
+from gdgrade.sandbox import Limits, Sandbox
 from grader.assignment import Assignment
-from grader.credit import SHARES
 from grader.grade import grade_path
-from grader.sandbox import Limits, Sandbox
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 MANIFEST = json.loads((SUBMISSIONS / "manifest.json").read_text(encoding="utf-8"))

@@ -15,10 +15,10 @@ import sys
 import pytest
 from trivial_answers import KINDS, lookup_table, trivial_source
 
+from gdgrade.expectation import from_json
+from gdgrade.sandbox import Limits, Sandbox
 from grader.assignment import Assignment
-from grader.expectation import from_json
 from grader.grade import grade_path
-from grader.sandbox import Limits, Sandbox
 
 SEED = 20261129
 LIMITS = Limits(call_wall_s=2.0, load_wall_s=5.0, submission_wall_s=60.0)
