@@ -17,8 +17,9 @@ measurements on the same machine at the same load, their runs interleaved:
   setup.sh's steps after installing gdgrade run once (the image), then each timed run on
   a fresh copy of that state; gdgrade on PATH is that side's `python -m grader`.
 
-Figures are medians of --repeat runs, in seconds (render in milliseconds); the load
-average is read before and after.
+Figures are medians of --repeat runs, in seconds (render in milliseconds), with the CPU
+time of the timed processes beside the walls (on a shared machine the wall follows the
+load; the CPU time much less); the load average is read before and after.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -95,10 +97,16 @@ def environment(tree: Path, home: Path) -> dict[str, str]:
     return env
 
 
+CPU = {"s": 0.0}  # CPU seconds (user + system) of the last timed command and what it waited for
+
+
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
     return wall, done.stdout
@@ -188,9 +196,12 @@ def measure(sides: list[Side], repeat: int) -> dict[str, dict[str, Any]]:
             add(side, "render_ms", 1000 * found["again"])
             cache = Path(tempfile.mkdtemp(dir=side.home, prefix="cache-"))
             add(side, "cold_s", side.grade(cache))
+            add(side, "cold_cpu_s", CPU["s"])
             add(side, "warm_s", side.grade(cache))
+            add(side, "warm_cpu_s", CPU["s"])
             add(side, "warm_html_s", side.grade(cache, "html"))
             add(side, "gradescope_s", side.gradescope())
+            add(side, "gradescope_cpu_s", CPU["s"])
             shutil.rmtree(cache)
     out: dict[str, dict[str, Any]] = {}
     for side in sides:
@@ -209,9 +220,12 @@ ROWS = [
     ("render_ms", "one student's HTML report with its pictures (ms, median)", "≤ 50"),
     ("render_first_ms", "  the same, first call in a new process (ms)", ""),
     ("cold_s", "`gdgrade grade` one full submission, empty cache (s)", "< 1.0"),
+    ("cold_cpu_s", "  its CPU time, user + system, all processes (s)", ""),
     ("warm_s", "`gdgrade grade`, warm cache (s)", "< 0.5"),
+    ("warm_cpu_s", "  its CPU time (s)", ""),
     ("warm_html_s", "`gdgrade grade --format html`, warm cache (s)", ""),
     ("gradescope_s", "Gradescope run_autograder, one submission (s)", "< 1.5"),
+    ("gradescope_cpu_s", "  its CPU time (s)", ""),
 ]
 
 
