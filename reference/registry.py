@@ -12,17 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-EXERCISES: tuple[str, ...] = (
-    "numerical_derivative",
-    "numerical_gradient",
-    "gradient_step",
-    "gradient_descent",
-    "linear_regression_gd",
-    "momentum_descent",
-    "batch_gradient_descent",
-    "sgd",
-    "minibatch_gd",
-)
+from gdgrade.contract import EXERCISE_IDS
+
+EXERCISES: tuple[str, ...] = EXERCISE_IDS  # the registry: exercises/NN_id/exercise.json
 
 Kind = Literal["mistake", "info"]
 
