@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from gdgrade.contract import EXERCISE_IDS
+from gdgrade.mistakes import Severity
 
 EXERCISES: tuple[str, ...] = EXERCISE_IDS  # the registry: exercises/NN_id/exercise.json
 
-Kind = Literal["mistake", "info"]
+Kind = Severity  # "mistake", or "info" for an accepted style (gdgrade.mistakes)
 
 
 @dataclass(frozen=True)
