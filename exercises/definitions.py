@@ -9,8 +9,9 @@ instructor has, next to it:
 - `HIDDEN_CASES`: a generator function of a numpy Generator yielding `(slug, args, tags)`;
 - `EXAMPLE`: the worked example of its statements (`examples.Example`).
 The nine exercises of the course predate this and keep the same four things in the topic
-modules (reference/, exercises/cases.py, grader/cases.py, exercises/examples.py); each of
-those tables takes the folder's declarations for an exercise it does not list itself.
+modules (reference/, exercises/case_inputs.py, grader/hidden_cases.py,
+exercises/examples.py); each of those tables takes the folder's declarations for an
+exercise it does not list itself.
 docs/adding-an-exercise.md walks through one.
 """
 

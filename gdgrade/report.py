@@ -13,10 +13,10 @@ from typing import Any
 from gdgrade import fixes as fix_summary
 from gdgrade.case import CallOutcome, LoadReport
 from gdgrade.compare import Comparison, PartComparison
+from gdgrade.diagnose import Diagnosis
 from gdgrade.fixes import Fix, detail, summary
 from gdgrade.i18n import text
 from gdgrade.json_values import encode
-from gdgrade.judge import Diagnosis
 from gdgrade.safe_text import visible
 from gdgrade.score import Status
 from gdgrade.visibility import (

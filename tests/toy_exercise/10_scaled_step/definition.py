@@ -1,7 +1,7 @@
 """Exercise 10, instructor side: the reference, its known mistakes, the cases, the example."""
 
 import numpy as np
-from gdgrade.exercises.cases import CaseInput
+from gdgrade.exercises.case_inputs import CaseInput
 from gdgrade.exercises.examples import Example
 
 from reference.registry import correct, variant
