@@ -19,7 +19,8 @@ import pytest
 
 from gdgrade.function_specs import FunctionSpec
 from gdgrade.i18n import text
-from gdgrade.report import GradeReport, case_message
+from gdgrade.messages import case_message
+from gdgrade.report import GradeReport
 from gdgrade.sandbox import Limits, Sandbox
 from gdgrade.visibility import LEVELS
 from grader.assignment import Assignment
