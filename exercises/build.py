@@ -3,7 +3,7 @@
     python exercises/build.py           # rewrite what is stale: cases, expectations, examples
     python exercises/build.py --check   # only report stale files (exit 1 if any)
 
-Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
+Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (case_inputs.py)
 and the examples (examples.py). Generated: every expected value (`public_cases.json`, and
 `public_expectations.json`, what the student's check judges with: tolerances and the known
 mistakes' outputs on each public case), every number in a worked example, and
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from gdgrade.exercises import catalog, examples, notebook, statements
-from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
+from gdgrade.exercises.case_inputs import CASE_INPUTS, CaseInput
 
 import reference
 from gdgrade import public_expectations
@@ -117,6 +118,17 @@ def notebook_text() -> str:
     return notebook.text(notebook.build(parts))
 
 
+SCHEMA_PATH = catalog.ROOT.parent / "grader" / "schema" / "report.schema.json"
+_SCHEMA_IDS = re.compile(r'("id": \{"enum": \[)[^\]]*(\]\})')
+
+
+def schema_text() -> str:
+    """The report schema with the exercise ids of the registry as its enum."""
+    ids = ", ".join(json.dumps(e) for e in EXERCISE_IDS)
+    text = SCHEMA_PATH.read_text(encoding="utf-8")
+    return _SCHEMA_IDS.sub(lambda m: m.group(1) + ids + m.group(2), text, count=1)
+
+
 def generated_files() -> dict[Path, str]:
     """Every generated file and the text it should have now."""
     files: dict[Path, str] = {}
@@ -126,6 +138,7 @@ def generated_files() -> dict[Path, str]:
         for lang in catalog.LANGUAGES:
             files[catalog.statement_path(exercise, lang)] = statement_text(exercise, lang)
     files[catalog.NOTEBOOK_PATH] = notebook_text()
+    files[SCHEMA_PATH] = schema_text()
     return files
 
 

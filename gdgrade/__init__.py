@@ -1,7 +1,7 @@
 """gdgrade: exercises and automated grading for a course on gradient descent.
 
 In a notebook, `from gdgrade import check` and then `check("sgd")` (one function) or
-`check()` (all nine) checks the functions as currently defined against the public cases,
+`check()` (every exercise) checks the functions as currently defined against the public cases,
 in the sandbox; the student's code is never called in the notebook's own process.
 """
 

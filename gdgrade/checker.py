@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Literal
 
 from gdgrade.case import LoadReport
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.diagnose import Diagnosis
 from gdgrade.exercise_data import load_exercise
 from gdgrade.exercise_grading import exercise_result
 from gdgrade.expectation import Expectation
-from gdgrade.judge import Diagnosis
 from gdgrade.public_expectations import public_expectations
 from gdgrade.report import CaseResult, ExerciseResult
 from gdgrade.sandbox.driver import SubmissionRun
@@ -146,7 +146,7 @@ def check_submission(
     exercises: Sequence[str] = (),
     name: str | None = None,
 ) -> CheckReport:
-    """Run the public cases of `exercises` (all nine when empty) on one submission."""
+    """Run the public cases of `exercises` (all when empty) on one submission."""
     started = time.monotonic()
     chosen = tuple(e for e in EXERCISE_IDS if e in exercises) if exercises else EXERCISE_IDS
     sets = {e: public_expectations(e) for e in chosen}

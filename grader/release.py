@@ -114,7 +114,7 @@ def shipped_modules(root: Path | None = None) -> tuple[dict[str, Path], set[str]
 
 
 def solution_text(starters: Iterable[str]) -> str:
-    """All nine starters in one file (the submission), each import written once."""
+    """All the starters in one file (the submission), each import written once."""
     seen: set[str] = set()
     parts: list[str] = [
         '"""경사하강법 실습 제출 파일 / Gradient descent exercises: your submission.\n\n'

@@ -21,7 +21,8 @@ import jinja2
 from gdgrade.fixes import detail as fix_detail
 from gdgrade.fixes import line as fix_line
 from gdgrade.i18n import text
-from gdgrade.report import GradeReport, to_json
+from gdgrade.report import GradeReport
+from gdgrade.report_json import to_json
 from gdgrade.safe_text import (
     display_id,
     excerpt,

@@ -15,8 +15,8 @@ from gdgrade.expectation import to_json
 from gdgrade.json_values import encode
 from grader import grade
 from grader.case_cache import CACHE_ENV
-from grader.cases import hidden_cases
 from grader.expected import expectations
+from grader.hidden_cases import hidden_cases
 
 
 @pytest.fixture
