@@ -139,7 +139,7 @@ def solution_text(starters: Iterable[str]) -> str:
 def readme_text(version: str) -> str:
     from gdgrade.exercises import catalog
 
-    from gdgrade.display import environment
+    from gdgrade.templating import environment
 
     exercises = [
         {

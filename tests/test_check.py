@@ -227,3 +227,14 @@ def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):
     assert text("ko", "check", "cases_passed", passed=passing, total=len(cases)) in line
     changed = text("ko", "mistakes", "mutates_input", "title") + ": x"
     assert out.count(changed) >= min(len(arrays), 3)  # the first three are listed
+
+
+def test_the_check_drops_format_controls_a_student_message_carries(tmp_path, capsys):
+    """A right-to-left override in an exception message would make the check read otherwise;
+    the check's text, like every report, is drawn without such controls."""
+    source = (
+        'def gradient_step(x, grad, learning_rate):\n    raise ValueError("ok\\u202etxt.exe")\n'
+    )
+    code, out = run_check(capsys, written(tmp_path, source), "--exercise", "gradient_step")
+    assert code == 1 and "oktxt.exe" in out
+    assert "\u202e" not in out

@@ -17,7 +17,8 @@ import xml.etree.ElementTree as ET
 from gdgrade.i18n import text
 from gdgrade.report import ExerciseResult, GradeReport
 from gdgrade.safe_text import visible
-from grader.formats.view import CaseView, case_views, number
+from gdgrade.templating import number
+from grader.formats.view import CaseView, case_views
 
 
 def _seconds(value: float) -> str:
