@@ -17,7 +17,7 @@ import jinja2
 import numpy as np
 
 from grader.i18n import DEFAULT_LANG, LANGUAGES, text
-from grader.report import case_message
+from grader.report import case_message, problem_message
 
 from .checker import CheckReport
 
@@ -94,6 +94,7 @@ def _render(template: str, report: CheckReport, lang: str, **extra: Any) -> str:
             lang=lang,
             t=t,
             message=lambda case: case_message(case, lang),
+            problem=lambda p: problem_message(p, lang),
             brief=brief,
             **extra,
         )

@@ -32,7 +32,7 @@ from .formats.safe import (
 )
 from .formats.view import case_views, exercise_stdout, has_hidden, number
 from .i18n import text
-from .report import GradeReport, to_json
+from .report import GradeReport, problem_message, to_json
 from .visibility import evidence
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
@@ -96,6 +96,7 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
             fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
             cases=lambda exercise: case_views(report, exercise, lang),
             evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
+            problem=lambda p: problem_message(p, lang),
             exercise_stdout=exercise_stdout,
             has_hidden=has_hidden(report),
             **extra,

@@ -15,7 +15,7 @@ from .compare import Comparison, PartComparison
 from .fixes import Fix, detail, summary
 from .formats.safe import visible
 from .i18n import text
-from .model import CallOutcome, LoadReport
+from .model import CallOutcome, LoadProblem, LoadReport
 from .results import Diagnosis
 from .score import Status
 from .values import encode
@@ -145,12 +145,25 @@ def part_message(p: PartComparison, lang: str) -> str:
     return text(lang, "compare", "ok")
 
 
-def case_message(case: CaseResult, lang: str) -> str:
-    o = case.outcome
+def call_message(o: CallOutcome, lang: str) -> str:
+    """Why a call gave no value: the exception as Python said it, the grader's own account
+    (a key of the "call" catalogue), or the status's sentence."""
     if o.status == "raised":
         return text(lang, "outcome", "raised", error_type=o.error_type, message=o.error_message)
+    if o.reason:
+        return text(lang, "call", o.reason, **o.reason_params)
+    return text(lang, "outcome", o.status, error_type=o.error_type)
+
+
+def problem_message(p: LoadProblem, lang: str) -> str:
+    """A load problem in words: what Python said, or the grader's own note in `lang`."""
+    return text(lang, "load", p.key, **p.params) if p.key else p.message
+
+
+def case_message(case: CaseResult, lang: str) -> str:
+    o = case.outcome
     if o.status != "returned":
-        return text(lang, "outcome", o.status, error_type=o.error_type)
+        return call_message(o, lang)
     if o.value is None:
         return text(lang, "outcome", "none")
     c = case.comparison
@@ -225,7 +238,8 @@ def row_json(row: Row, cases: tuple[CaseResult, ...], lang: str) -> dict[str, An
     data["call"] = {
         "status": o.status,
         "error_type": o.error_type,
-        "error_message": o.error_message,
+        "error_message": o.error_message or (call_message(o, lang) if o.reason else ""),
+        "reason": o.reason,
         "traceback": o.traceback,
         "stdout": o.stdout,
         "duration_s": round(o.duration_s, 4),
@@ -303,7 +317,8 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
             "problems": [
                 {
                     "kind": p.kind,
-                    "message": p.message,
+                    "key": p.key,
+                    "message": problem_message(p, lang),
                     "line": p.line,
                     "cell": p.cell,
                     "detail": p.detail,

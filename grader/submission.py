@@ -275,7 +275,7 @@ def _notebook_source(
             lines.append(line)
             line_map.append((len(lines), number, k))
     if not cells:
-        notes.append(LoadProblem("note", "the notebook has no code cells"))
+        notes.append(LoadProblem("note", "", key="no_code_cells"))
     return "\n".join(lines) + ("\n" if lines else ""), tuple(line_map), tuple(notes)
 
 
@@ -299,20 +299,12 @@ def neutralise_cell(lines: list[str], cell: int | None) -> tuple[list[str], list
     if first is not None:
         m = _CELL_MAGIC.match(lines[first].strip())
         if m and m.group(1) not in PYTHON_CELL_MAGICS:
-            note = LoadProblem(
-                "magic",
-                f"cell magic %%{m.group(1)} is not Python; the cell was not run",
-                first + 1,
-                cell,
-            )
+            said = {"magic": m.group(1)}
+            note = LoadProblem("magic", "", first + 1, cell, key="cell_magic_not_run", params=said)
             return ["# " + s if s else s for s in lines], [note]
         if m:
-            note = LoadProblem(
-                "magic",
-                f"cell magic %%{m.group(1)} removed; the cell ran once as plain Python",
-                first + 1,
-                cell,
-            )
+            said = {"magic": m.group(1)}
+            note = LoadProblem("magic", "", first + 1, cell, key="cell_magic_removed", params=said)
             lines = list(lines)
             lines[first] = ""
             out, notes = _neutralise_lines(lines, cell)
@@ -327,9 +319,9 @@ def _neutralise_lines(lines: list[str], cell: int | None) -> tuple[list[str], li
     for number, line in enumerate(lines, start=1):
         replaced = None if state.continued() else _replacement(line.strip())
         if replaced is not None:
-            text, message = replaced
+            text, key, params = replaced
             out.append(line[: len(line) - len(line.lstrip())] + text)
-            notes.append(LoadProblem("magic", message, number, cell))
+            notes.append(LoadProblem("magic", "", number, cell, key=key, params=params))
         else:
             out.append(line)
             state.scan(line)
@@ -390,29 +382,30 @@ def _string_end(line: str, i: int, quote: str) -> int:
     return i
 
 
-def _replacement(stripped: str) -> tuple[str, str] | None:
-    """(plain Python, note) for one IPython-only line, or None for a Python line."""
-    shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+def _replacement(stripped: str) -> tuple[str, str, dict[str, str]] | None:
+    """(plain Python, the note's LOAD key, its parameters) for one IPython-only line (see
+    grader.sandbox.reasons), or None for a Python line."""
+    shown = {"code": repr(stripped if len(stripped) <= 60 else stripped[:57] + "...")}
     if _HELP.match(stripped):
-        return "pass", f"help request {shown!r} was not run"
+        return "pass", "help_not_run", shown
     assigned = _ASSIGNED.match(stripped)
     if assigned:
-        return f"{assigned.group(1)} = None", f"{shown!r}: IPython/shell value replaced by None"
+        return f"{assigned.group(1)} = None", "value_replaced", shown
     if stripped.startswith("!"):
-        return "pass", f"shell command {shown!r} was not run"
+        return "pass", "shell_not_run", shown
     if not stripped.startswith("%"):
         return None
     timed = _TIMED.match(stripped)
     if timed and timed.group(2).strip():
-        return timed.group(2), f"{shown!r}: the statement ran once, without timing"
+        return timed.group(2), "timed_once", shown
     magic = _LINE_MAGIC.match(stripped) or _CELL_MAGIC.match(stripped)
     name = magic.group(0) if magic else stripped.split()[0]
-    return "pass", f"IPython magic {name} was not run"
+    return "pass", "magic_not_run", {"magic": name}
 
 
 def _ipython_call_notes(lines: list[str], cell: int | None) -> list[LoadProblem]:
     return [
-        LoadProblem("magic", "get_ipython() does nothing outside Jupyter", number, cell)
+        LoadProblem("magic", "", number, cell, key="get_ipython")
         for number, line in enumerate(lines, start=1)
         if "get_ipython()" in line.split("#", 1)[0]
     ]

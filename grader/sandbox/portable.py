@@ -46,7 +46,13 @@ from .driver import (
     _callable_params,
 )
 from .limits import Limits
-from .outcomes import ended_outcome, exercise_death, result_outcome, timeout_outcome
+from .outcomes import (
+    ended_outcome,
+    exercise_death,
+    load_problem,
+    result_outcome,
+    timeout_outcome,
+)
 from .process import Gone, Late, RawOutput
 from .protocol import FrameReader, ProtocolError, pack
 from .zygote_client import SPAWN_S, STARTUP_S, SandboxError, zygote_environment, zygote_path
@@ -294,16 +300,14 @@ class PortableDriver(SubmissionDriver):
             self.process = child
             return frame, False
         except Late:
-            kind, message = "timeout", self._hang_message()
+            kind, key, params = "timeout", "load_limit", {"seconds": self.limits.load_wall_s}
         except Gone:
-            kind, message = ended_outcome(child.returncode(), self.limits, "loading")
+            kind, key, params = ended_outcome(child.returncode(), self.limits)
         except ProtocolError:
-            kind, message = "crashed", WROTE_INTO_CHANNEL
+            kind, key, params = "crashed", WROTE_INTO_CHANNEL, {}
         child.kill()
         index, line = child.position
-        self.host_problems.append(
-            (line, {"kind": kind, "message": message, "line": line or None, "detail": ""})
-        )
+        self.host_problems.append((line, load_problem(kind, key, params, line or None)))
         if index < 0:
             return None, False
         self.skip.append(index)
@@ -345,7 +349,7 @@ class PortableDriver(SubmissionDriver):
                     break
                 child = self._loaded_child()
                 if child is None:
-                    self._settle_rest(found, todo, CallOutcome("crashed", error_message=NO_RELOAD))
+                    self._settle_rest(found, todo, CallOutcome("crashed", reason=NO_RELOAD))
                     break
                 self.running = child
                 try:
@@ -391,9 +395,7 @@ class PortableDriver(SubmissionDriver):
                 self.restarts += 1
                 return
             except ProtocolError:
-                found[name][pending.pop(0)] = CallOutcome(
-                    "crashed", error_message=WROTE_INTO_CHANNEL
-                )
+                found[name][pending.pop(0)] = CallOutcome("crashed", reason=WROTE_INTO_CHANNEL)
                 self.restarts += 1
                 return
             now = time.monotonic()
@@ -415,9 +417,7 @@ class PortableDriver(SubmissionDriver):
                 found[name][pending.pop(0)] = exercise_death(frame, self.limits, now - started)
                 return
             else:
-                found[name][pending.pop(0)] = CallOutcome(
-                    "crashed", error_message=WROTE_INTO_CHANNEL
-                )
+                found[name][pending.pop(0)] = CallOutcome("crashed", reason=WROTE_INTO_CHANNEL)
                 self.restarts += 1
                 return
 
