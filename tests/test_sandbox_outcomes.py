@@ -100,6 +100,40 @@ def test_load_problems_point_into_cells_and_drop_unknown_kinds() -> None:
     assert len(problems[1].message) == 600
 
 
+def test_the_childs_reasons_are_kept_only_when_the_catalogue_can_word_them() -> None:
+    said = {"reason": "too_large", "reason_params": {"size": 10}}
+    kept = result_outcome(frame(status="bad_return", **said), 0.1, PARAMS, 3, LIMITS)
+    assert (kept.reason, kept.reason_params) == ("too_large", {"size": 10})
+    forged = {"reason": "too_large", "reason_params": {"size": "{0.__class__}"}}
+    dropped = result_outcome(frame(status="bad_return", **forged), 0.1, PARAMS, 3, LIMITS)
+    assert (dropped.status, dropped.reason, dropped.reason_params) == ("bad_return", "", {})
+    problems = load_problems(
+        [
+            {
+                "kind": "raised",
+                "message": "",
+                "line": 1,
+                "key": "system_exit",
+                "params": {"code": "0"},
+            },
+            {"kind": "note", "message": "m", "line": 1, "key": "pwned", "params": {}},
+            {
+                "kind": "note",
+                "message": "m",
+                "line": 1,
+                "key": "not_a_function",
+                "params": {"name": 1},
+            },
+        ],
+        ((1, None, 1),),
+    )
+    assert [(p.key, p.params, p.message) for p in problems] == [
+        ("system_exit", {"code": "0"}, ""),
+        ("", {}, "m"),
+        ("", {}, "m"),
+    ]
+
+
 JSON = st.recursive(
     st.none()
     | st.booleans()
