@@ -86,3 +86,4 @@ class LoadReport:
     problems: tuple[LoadProblem, ...] = ()
     stdout: str = ""
     duration_s: float = 0.0
+    raw_output: str = ""  # written to the output descriptors directly, not through print()

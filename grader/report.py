@@ -326,6 +326,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 for p in report.load.problems
             ],
             "stdout": report.load.stdout,
+            "raw_output": report.load.raw_output,
             "duration_s": round(report.load.duration_s, 4),
         },
         "grader_errors": list(report.shown_faults),

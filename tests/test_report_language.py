@@ -96,3 +96,10 @@ def test_a_process_that_exits_during_a_call_is_explained_in_korean(capsys):
     assert text("ko", "call", "exited", code=0) in messages
     assert text("ko", "call", "killed", signal="SIGABRT") in messages
     assert_korean_only(report)
+
+
+def test_output_written_around_print_is_headed_in_korean(capsys):
+    report = graded(capsys, HERE / "hostile" / "fake_output.py", "numerical_derivative", "text")
+    heading = report.index(text("ko", "ui", "raw_output"))
+    assert "PASSED" in report[heading:]  # the bytes it wrote with os.write, under the heading
+    assert "outside print()" not in report

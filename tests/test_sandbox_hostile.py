@@ -221,7 +221,8 @@ def check_not_in_memory(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -
 
 def check_bounded_output(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -> None:
     assert all(len(o.stdout) <= LIMITS.output_bytes + 200 for o in outcomes)
-    assert len(run.load.stdout) <= 2 * LIMITS.output_bytes + 400
+    assert len(run.load.stdout) <= LIMITS.output_bytes + 200
+    assert len(run.load.raw_output) <= LIMITS.output_bytes + 200
 
 
 def check_no_connection(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -> None:

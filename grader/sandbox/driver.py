@@ -93,8 +93,7 @@ class SubmissionDriver:
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
-            raw = "\n[output written outside print()]\n" + self.output.text()
-            load = replace(load, stdout=load.stdout + raw)
+            load = replace(load, raw_output=self.output.text())
         return SubmissionRun(load, outcomes)
 
     # --- loading ----------------------------------------------------------------------

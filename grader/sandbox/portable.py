@@ -276,8 +276,7 @@ class PortableDriver(SubmissionDriver):
                     child.kill()
             shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
-            raw = "\n[output written outside print()]\n" + self.output.text()
-            load = replace(load, stdout=load.stdout + raw)
+            load = replace(load, raw_output=self.output.text())
         return SubmissionRun(load, outcomes)
 
     # --- loading ----------------------------------------------------------------------
