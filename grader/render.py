@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .fixes import detail as fix_detail
 from .fixes import line as fix_line
@@ -49,6 +50,12 @@ def pad(value: Any, width: int, right: bool = False) -> str:
     return fill + s if right else s + fill
 
 
+def breakable(identifier: object) -> Markup:
+    """An id such as batch_gradient_descent, escaped, that may wrap after each underscore
+    (<wbr>) on a narrow screen instead of at any letter ("batch_gradient_descen" / "t")."""
+    return Markup(str(escape(identifier)).replace("_", "_<wbr>"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     root = resources.files("gdgrade.templates")
@@ -70,6 +77,7 @@ def environment() -> jinja2.Environment:
         num=number,
         pad=pad,
         width=display_width,
+        breakable=breakable,
     )
     return env
 
