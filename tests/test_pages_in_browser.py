@@ -134,3 +134,12 @@ def test_long_exercise_ids_wrap_only_after_an_underscore(graded, driver, width):
     assert any(name == "batch_gradient_descent" for name, _ in ids)
     broken = [(name, after) for name, after in ids if set(after) - {"_"}]
     assert broken == [], f"ids cut inside a word at {width}px: {broken}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_class_student_list_shows_every_final_score_without_scrolling(graded, driver, width):
+    browser.show(driver, graded / "class.html", width)
+    box = driver.find_element("css selector", "#students .wide-table")
+    assert driver.execute_script("return arguments[0].scrollWidth", box) <= box.size["width"]
+    final = driver.find_element("css selector", "#student-table th:nth-child(7)")
+    assert final.is_displayed() and final.location["x"] + final.size["width"] <= width
