@@ -103,3 +103,21 @@ def test_output_written_around_print_is_headed_in_korean(capsys):
     heading = report.index(text("ko", "ui", "raw_output"))
     assert "PASSED" in report[heading:]  # the bytes it wrote with os.write, under the heading
     assert "outside print()" not in report
+
+
+@pytest.mark.parametrize(
+    "name, content, key, params",
+    [
+        ("hw.py", "  \n", "empty", {}),
+        ("hw.ipynb", '{"cells": [', "invalid_json", {"line": 1, "column": 12, "error": "..."}),
+    ],
+)
+def test_a_file_that_cannot_be_graded_is_refused_in_korean(
+    capsys, tmp_path, name, content, key, params
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["grade", str(path), "--seed", "7", "--lang", "ko"]) == 2
+    err = capsys.readouterr().err
+    words = {lang: text(lang, "submission", key, **params).split("(")[0] for lang in ("ko", "en")}
+    assert words["ko"] in err and words["en"] not in err

@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         lang = choose_lang(args.lang)
         submission = load_submission(args.path, through_links=False)
         runner = CheckRunner(requested_runner(args.runner))  # the sandbox starts now
-    except (SubmissionError, ValueError, RunnerError) as exc:
+    except SubmissionError as exc:
+        raise UsageError(exc.said(lang)) from None
+    except (ValueError, RunnerError) as exc:
         raise UsageError(str(exc)) from None
     with runner:
         from gdgrade.checker import check_submission

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         with runner as sandbox:
             report = grade_path(args.path, assignment, sandbox, args.per_student or None)
     except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(exc.said(assignment.lang)) from None
     color = args.out is None and sys.stdout.isatty()
     output = FORMATS[args.format](report, assignment.lang, color=color)
     write_output(output, args.out)
