@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.functions import FunctionSpec
-from grader.values import RngSpec
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 import jinja2
 import numpy as np
 
-from grader.i18n import DEFAULT_LANG, LANGUAGES, text
-from grader.report import case_message, problem_message
-
-from .checker import CheckReport
+from gdgrade.checker import CheckReport
+from gdgrade.errors import UsageError
+from gdgrade.i18n import DEFAULT_LANG, LANGUAGES, text
+from gdgrade.report import case_message, problem_message
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 LANG_ENV = "GDGRADE_LANG"
@@ -30,7 +30,7 @@ def choose_lang(lang: str | None) -> str:
     """The student's language: as asked, else $GDGRADE_LANG, else Korean."""
     chosen = lang or os.environ.get(LANG_ENV) or DEFAULT_LANG
     if chosen not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
+        raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, not {chosen!r}")
     return chosen
 
 

@@ -19,8 +19,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .contract import BY_NAME
-from .expectation import Expectation, from_json, to_json
+from gdgrade.contract import BY_NAME
+from gdgrade.expectation import Expectation, from_json, to_json
 
 CACHE_ENV = "GDGRADE_CACHE_DIR"
 

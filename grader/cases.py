@@ -6,9 +6,10 @@ and the seed regenerates every hidden case.
 Each exercise gets random test functions built as sympy expressions (so the trusted side
 has exact derivatives) and random regression data sets, plus edge cases on purpose:
 the lecture's three runs, a diverging learning rate, zero and one iteration, one-sample
-data, batch sizes that do and do not divide m. Descent cases are kept only when they are
-well-conditioned: a path that a last-bit change of x0 would move beyond the tolerance
-cannot fairly be compared step by step, so such draws are redrawn.
+data, batch sizes that do and do not divide m. A descent case whose path a last-bit change
+of x0 would move beyond the tolerance cannot fairly be compared step by step: such a draw
+is dropped (grader.expected.well_conditioned), not replaced, so a case set may hold a few
+fewer cases than were drawn.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .functions import FunctionSpec
-from .model import Case
-from .values import RngSpec
+from gdgrade.case import Case
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 LECTURE_F = FunctionSpec(("0.5*x**4 - 4*x**3 + 10*x**2 - 7*x + 2",))
 Generator = Callable[[np.random.Generator], Iterator[tuple[str, tuple[Any, ...], tuple[str, ...]]]]

@@ -1,45 +1,18 @@
-"""The command line: the only place that prints or exits. Subcommands live in commands/."""
+"""The instructor's `gdgrade` command line: every subcommand, built with the toolkit the
+student's command uses too (`gdgrade.commands`), which alone prints errors and exits."""
 
 from __future__ import annotations
 
-import argparse
-import sys
-from typing import NoReturn
-
-from . import __version__
-from .assignment import AssignmentError
-from .commands import batch, check, export, grade, gradescope_package, release, similarity
-from .errors import EXIT_USAGE, UsageError
+from gdgrade import commands
+from gdgrade.commands import check
+from grader.commands import batch, export, grade, gradescope_package, release, similarity
 
 COMMANDS = (grade, batch, export, similarity, check, release, gradescope_package)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gdgrade", description="Grade gradient descent exercises.")
-    parser.add_argument("--version", action="version", version=f"gdgrade {__version__}")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for command in COMMANDS:
-        command.register(commands)
-    return parser
+def build_parser() -> commands.Parser:
+    return commands.build_parser("Grade gradient descent exercises.", COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        return args.run(args)
-    except (UsageError, AssignmentError) as exc:
-        print(f"gdgrade: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("gdgrade: interrupted", file=sys.stderr)
-        return 130
+    return commands.main(build_parser(), argv)

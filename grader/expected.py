@@ -13,14 +13,13 @@ from typing import Any
 import numpy as np
 
 import reference
-
-from .compare import Tolerance, compare
-from .contract import BY_NAME
-from .exercises import load_exercise
-from .expectation import Expectation, VariantResult
-from .functions import FunctionSpec
-from .model import Case
-from .values import RngSpec
+from gdgrade.case import Case
+from gdgrade.compare import Tolerance, compare
+from gdgrade.contract import BY_NAME
+from gdgrade.exercise_data import load_exercise
+from gdgrade.expectation import Expectation, VariantResult
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 EPS = float(np.finfo(float).eps)
 
@@ -132,16 +131,6 @@ def _loss_range(case: Case, ref: Any) -> tuple[float, float] | None:
 
 # --- conditioning --------------------------------------------------------------------
 
-_START = {  # position of the starting point among the arguments
-    "gradient_descent": 2,
-    "momentum_descent": 1,
-    "linear_regression_gd": 2,
-    "batch_gradient_descent": 2,
-    "sgd": 2,
-    "minibatch_gd": 2,
-}
-
-
 # Beyond this, another summation order may overflow one step earlier or later (only where
 # the student sums over samples; in 4 and 6 the gradient comes from the given fp).
 NEAR_OVERFLOW = 1e250
@@ -161,7 +150,7 @@ def well_conditioned(case: Case, expectation: Expectation) -> bool:
     """False when a last-bit change of the start moves the result beyond a hundredth of the
     tolerance, or a value comes close to overflow: such a result cannot fairly be compared
     step by step."""
-    position = _START.get(case.exercise)
+    position = BY_NAME[case.exercise].start_index
     if position is None:
         return True
     if case.exercise in _SUMS_SAMPLES and _near_overflow(expectation.reference):

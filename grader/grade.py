@@ -14,22 +14,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .assignment import NO_SEED, Assignment, AssignmentError
-from .case_cache import cached
-from .cases import hidden_cases
-from .contract import EXERCISE_IDS
-from .exercises import load_exercise, public_cases
-from .expectation import Expectation
-from .expected import expectations
-from .explain import explain
-from .formats.safe import display_id
-from .host_noise import scrubbed
-from .judging import exercise_result
-from .report import ExerciseResult, GradeReport
-from .sandbox import Sandbox, SubmissionRun
-from .secret import fingerprint
-from .submission import Submission, load_submission
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import load_exercise, public_cases
+from gdgrade.exercise_grading import exercise_result
+from gdgrade.expectation import Expectation
+from gdgrade.report import ExerciseResult, GradeReport
+from gdgrade.safe_text import display_id
+from gdgrade.sandbox import Sandbox, SubmissionRun
+from gdgrade.submission import Submission, load_submission
+from grader import __version__
+from grader.assignment import NO_SEED, Assignment, AssignmentError
+from grader.case_cache import cached
+from grader.cases import hidden_cases
+from grader.expected import expectations
+from grader.explain import explain
+from grader.host_noise import scrubbed
+from grader.secret import fingerprint
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .sandbox import SubmissionRun
+    from gdgrade.sandbox import SubmissionRun
 
 _HOST_LINES = re.compile(r"^Fontconfig (?:error|warning):.*(?:\n|$)", re.MULTILINE)
 

@@ -37,11 +37,10 @@ from typing import Any
 
 import numpy as np
 
+from gdgrade.compare import as_float_array
 from gdgrade.losses import loss
-
-from .compare import as_float_array
-from .formats.view import case_name, concealed
-from .report import CaseResult, ExerciseResult, GradeReport
+from gdgrade.report import CaseResult, ExerciseResult, GradeReport
+from grader.formats.view import case_name, concealed
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"

@@ -19,10 +19,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .fixes import detail as fix_detail
-from .fixes import line as fix_line
-from .formats import github, gradescope, junit
-from .formats.safe import (
+from gdgrade.fixes import detail as fix_detail
+from gdgrade.fixes import line as fix_line
+from gdgrade.i18n import text
+from gdgrade.report import GradeReport, problem_message, to_json
+from gdgrade.safe_text import (
     display_id,
     excerpt,
     json_text,
@@ -31,10 +32,9 @@ from .formats.safe import (
     visible,
     without_format_controls,
 )
-from .formats.view import case_views, exercise_stdout, has_hidden, number
-from .i18n import text
-from .report import GradeReport, problem_message, to_json
-from .visibility import evidence
+from gdgrade.visibility import evidence
+from grader.formats import github, gradescope, junit
+from grader.formats.view import case_views, exercise_stdout, has_hidden, number
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 
@@ -124,7 +124,7 @@ def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:
 
 def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
     """One self-contained HTML page: inline CSS, pictures as inline SVG, no network."""
-    from .plots import figures  # matplotlib, only now
+    from grader.plots import figures  # matplotlib, only now
 
     css = resources.files("gdgrade.templates").joinpath("report.css").read_text("utf-8")
     return render("report.html.j2", report, lang, css=css, figures=figures(report, lang))

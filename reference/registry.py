@@ -2,7 +2,8 @@
 
 The grader runs every variant on the same cases as the reference, so a student whose
 outputs match a variant (and not the reference) can be told which mistake they made.
-Variants are found by exercise and by the stable mistake id of MISTAKES.md.
+Variants are found by exercise and by their stable mistake id (the ids of gdgrade.mistakes
+and of the locale catalogues' `mistakes`).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def correct(exercise: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 def variant(
     exercise: str, mistake_id: str, label: str = "", kind: Kind = "mistake"
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a known-mistake variant under its MISTAKES.md id."""
+    """Register a known-mistake variant under its stable mistake id."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if exercise not in EXERCISES:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.i18n import text
+from gdgrade.i18n import text
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = int(os.environ.get("GDGRADE_BATCH_CLASS_SIZE", "60"))

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
+from gdgrade.json_values import encode
 from grader import grade
 from grader.case_cache import CACHE_ENV
-from grader.values import encode
 
 
 @pytest.fixture

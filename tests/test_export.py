@@ -174,7 +174,7 @@ def test_canvas_gradebook_export_works_as_a_roster(tmp_path: Path) -> None:
     assert (person.name, person.canvas_id, person.section) == ("김민지", "123456", "B")
 
 
-# --- student-controlled text in the tables (grader/formats/safe.py) ------------------------
+# --- student-controlled text in the tables (gdgrade/safe_text.py) ------------------------
 
 FORMULAS = ['=HYPERLINK("http://x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_formats_gradescope import check_results
 
+from gdgrade.i18n import text
 from grader.commands import gradescope_package
-from grader.i18n import text
 
 HERE = Path(__file__).parent
 LOOPS = HERE / "submissions" / "correct" / "loops.py"
@@ -107,7 +107,7 @@ def test_bundle_bakes_in_a_random_seed_when_none_is_given_and_tells_the_ta(tmp_p
 def test_a_bundle_cannot_reveal_hidden_cases_to_students(tmp_path):
     import argparse
 
-    from grader.errors import UsageError
+    from gdgrade.errors import UsageError
 
     parser = argparse.ArgumentParser()
     gradescope_package.register(parser.add_subparsers(dest="command"))
@@ -137,7 +137,7 @@ def test_wheel_is_complete_and_its_record_is_true(tmp_path):
         for needed in (
             "grader/cli.py",
             "grader/formats/gradescope.py",
-            "grader/locale/ko.json",
+            "gdgrade/locale/ko.json",
             "reference/__init__.py",
             "gdgrade/templates/report.md.j2",
             "gdgrade/exercises/04_gradient_descent/public_cases.json",
@@ -169,7 +169,7 @@ def test_wheel_installs_and_runs_without_this_repository(tmp_path):
     code = (
         "import grader, gdgrade.templates, json\n"
         "from grader.render import FORMATS\n"
-        "from grader.i18n import text\n"
+        "from gdgrade.i18n import text\n"
         "print(json.dumps([grader.__file__, text('ko', 'ui', 'heading'), sorted(FORMATS)]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}

@@ -1,5 +1,5 @@
 """The two catalogues say the same things: every key in both, the same parameters in both,
-and every key the grader words its own outcomes with (grader.sandbox.reasons) present in
+and every key the grader words its own outcomes with (gdgrade.sandbox.reasons) present in
 each with exactly the parameters it is given."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.i18n import LANGUAGES, catalogue, text
-from grader.sandbox import reasons
+from gdgrade.i18n import LANGUAGES, catalogue, text
+from gdgrade.sandbox import reasons
 
 SAMPLE = {float: 2.5, int: 3, str: "SIGSEGV"}
 

@@ -20,11 +20,11 @@ import pytest
 
 from gdgrade.checker import check_submission
 from gdgrade.display import render_check_text
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.sandbox import runners as runners_module
+from gdgrade.sandbox.portable import PortableRunner
+from gdgrade.submission import load_submission
 from grader.cli import main as cli_main
-from grader.sandbox import Limits, Sandbox
-from grader.sandbox import runners as runners_module
-from grader.sandbox.portable import PortableRunner
-from grader.submission import load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "submissions"
@@ -126,7 +126,7 @@ def test_a_flood_of_output_is_cut_not_kept(tmp_path):
 
 def test_results_still_in_the_pipe_when_the_child_exits_are_not_a_crash(tmp_path, monkeypatch):
     """The child ends right after its last frame; a slow reader must still file it."""
-    import grader.sandbox.portable as portable
+    import gdgrade.sandbox.portable as portable
 
     class SlowReader(portable.FrameReader):
         def feed(self, data: bytes):
@@ -204,23 +204,33 @@ def test_student_code_cannot_reach_c_functions_through_ctypes(tmp_path):
         assert outcome.error_message.startswith(event)
 
 
-def test_grader_modules_are_hidden_from_student_code_as_in_the_sandbox(tmp_path):
+def test_instructor_modules_and_the_check_are_out_of_reach_in_both_runners(tmp_path):
     path = write(
         tmp_path,
         """
-        try:
-            from gdgrade import check
-        except ImportError as exc:
-            HIDDEN = str(exc)
+        FOUND = []
+        for statement in ("import grader", "import reference", "from gdgrade import check"):
+            try:
+                exec(statement)
+            except ImportError as exc:
+                FOUND.append(str(exc))
 
         def gradient_step(x, grad, learning_rate):
-            return HIDDEN
+            return FOUND
         """,
     )
     calls = {"gradient_step": [(1.0, 1.0, 0.1)]}
     expected = Sandbox().run(load_submission(path), calls).outcomes["gradient_step"][0].value
     got = PortableRunner().run(load_submission(path), calls).outcomes["gradient_step"][0].value
-    assert got == expected == "No module named 'gdgrade'"
+    assert (
+        got
+        == expected
+        == [
+            "No module named 'grader'",
+            "No module named 'reference'",
+            "gdgrade's check() is not available while grading",
+        ]
+    )
 
 
 # --- choosing the runner -----------------------------------------------------------------
@@ -291,8 +301,8 @@ os.fork = refused
 {extra}
 import gdgrade
 from gdgrade.checker import check_submission
-from grader.sandbox.runners import CheckRunner, requested_runner
-from grader.submission import load_submission
+from gdgrade.sandbox.runners import CheckRunner, requested_runner
+from gdgrade.submission import load_submission
 
 with CheckRunner(requested_runner(None)) as runner:
     report = check_submission(load_submission(sys.argv[1]), runner)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from report_fixtures import correct_report, hostile_report, notebook_report, partial_report
 
+from gdgrade.i18n import text
 from grader import plots
-from grader.i18n import text
 from grader.render import render_html
 
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "source", "wbr", "area", "base"}

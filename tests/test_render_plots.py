@@ -12,9 +12,9 @@ import pytest
 from report_fixtures import correct_report, notebook_report, partial_report
 
 import reference
+from gdgrade.exercise_data import public_cases
 from grader import plots
 from grader.cases import LECTURE_F
-from grader.exercises import public_cases
 from reference.least_squares import loss
 
 

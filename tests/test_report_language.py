@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.i18n import catalogue, text
+from gdgrade.sandbox.limits import Limits
 from grader.cli import main
-from grader.i18n import catalogue, text
-from grader.sandbox.limits import Limits
 
 HERE = Path(__file__).parent
 SAMPLES = HERE / "submissions"

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.functions import FunctionSpec
-from grader.sandbox import Limits, Sandbox, SubmissionRun
-from grader.submission import load_submission
-from grader.values import RngSpec
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
+from gdgrade.sandbox import Limits, Sandbox, SubmissionRun
+from gdgrade.submission import load_submission
 from reference import REFERENCE
 
 LIMITS = Limits(call_wall_s=1.0, load_wall_s=1.0, submission_wall_s=30.0)

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.functions import FunctionSpec
-from grader.model import CallOutcome
-from grader.sandbox import Limits, Sandbox, SubmissionRun
-from grader.submission import SubmissionError, load_submission
+from gdgrade.case import CallOutcome
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.sandbox import Limits, Sandbox, SubmissionRun
+from gdgrade.submission import SubmissionError, load_submission
 from reference import REFERENCE
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -194,7 +194,7 @@ def test_hostile_submission_changes_nothing_but_its_own_outcome(
 
 
 def check_grader_not_importable(run: SubmissionRun, outcomes: tuple[CallOutcome, ...]) -> None:
-    for name in ("reference", "grader.compare", "grader.expected", "exercises"):
+    for name in ("reference", "grader", "grader.expected", "exercises"):
         assert f"{name} ModuleNotFoundError" in outcomes[0].stdout
 
 
@@ -254,9 +254,9 @@ def check_hidden_feedback_conceals_inputs(
 ) -> None:
     """The trusted side sees the inputs in what the call printed, raised and how long it
     took; the report row of the same call as a hidden case carries none of it."""
-    from grader.compare import Comparison
-    from grader.report import CaseResult, row_json
-    from grader.visibility import Policy, rows
+    from gdgrade.compare import Comparison
+    from gdgrade.report import CaseResult, row_json
+    from gdgrade.visibility import Policy, rows
 
     for args, o in zip(CALLS["numerical_derivative"], outcomes, strict=True):
         x = args[1]

@@ -9,11 +9,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.functions import FunctionSpec
-from grader.sandbox import Limits
-from grader.sandbox.driver import SubmissionDriver
-from grader.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
-from grader.values import RngSpec, encode
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec, encode
+from gdgrade.sandbox import Limits
+from gdgrade.sandbox.driver import SubmissionDriver
+from gdgrade.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
 
 LIMITS = Limits(output_bytes=100)
 PARAMS = ("f", "x", "h")

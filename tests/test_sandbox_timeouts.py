@@ -3,8 +3,8 @@ reported as not run, and other functions of the same submission are still graded
 
 from __future__ import annotations
 
-from grader.sandbox import Limits, run_submission
-from grader.submission import load_submission
+from gdgrade.sandbox import Limits, run_submission
+from gdgrade.submission import load_submission
 
 HANGS = """
 def gradient_step(x, grad, learning_rate):

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.report import problem_message
-from grader.submission import SubmissionError, load_submission
+from gdgrade.report import problem_message
+from gdgrade.submission import SubmissionError, load_submission
 
 
 def notebook(*cells: tuple[str, str | list[str]], version: int = 4) -> str:
@@ -210,7 +210,7 @@ def test_get_ipython_in_a_py_file_is_noted_with_its_line(tmp_path: Path) -> None
     assert [(n.kind, n.line, n.cell) for n in sub.notes] == [("magic", 2, None)]
 
 
-# --- entries that are not regular files, and the limits (grader/submission.py) -------------
+# --- entries that are not regular files, and the limits (gdgrade/submission.py) -------------
 
 SECRET = "s3cret-token-of-the-grader"
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..formats.safe import csv_cell
-from .roster import Person, Roster
-from .standings import PENDING, Entry, Standing, score_text
+from gdgrade.safe_text import csv_cell
+from grader.batch.roster import Person, Roster
+from grader.batch.standings import PENDING, Entry, Standing, score_text
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
 EXPORT_FORMATS = ("csv", "canvas", "gradescope")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from . import worker
-from .gradebook import FAULT, Result
-from .worker import Task, WorkerConfig
+from grader.batch import worker
+from grader.batch.gradebook import FAULT, Result
+from grader.batch.worker import Task, WorkerConfig
 
 OnResult = Callable[[Task, Result], None]
 STOP_GRACE_S = 5.0

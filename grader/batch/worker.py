@@ -17,12 +17,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
-from ..assignment import Assignment
-from ..report import GradeReport, to_json
-from ..sandbox import Limits, Sandbox
-from ..sandbox.runners import grading_runner
-from .gradebook import FAULT, GRADED, UNREADABLE, Result
-from .summary import empty_summary, summarise
+from gdgrade.report import GradeReport, to_json
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.sandbox.runners import grading_runner
+from grader.assignment import Assignment
+from grader.batch.gradebook import FAULT, GRADED, UNREADABLE, Result
+from grader.batch.summary import empty_summary, summarise
 
 PR_SET_PDEATHSIG = 1
 
@@ -45,9 +45,9 @@ class WorkerConfig:
 
 def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
     """Grade one file; never raises for a submission's sake (unreadable or grader fault)."""
-    from ..grade import grade_submission
-    from ..render import FORMATS
-    from ..submission import SubmissionError, load_submission
+    from gdgrade.submission import SubmissionError, load_submission
+    from grader.grade import grade_submission
+    from grader.render import FORMATS
 
     started = time.monotonic()
     assignment = config.assignment

@@ -27,8 +27,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..i18n import text
+from gdgrade.i18n import text
+from grader import __version__
 
 if sys.version_info >= (3, 11):
     import tomllib

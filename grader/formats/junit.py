@@ -6,7 +6,7 @@ of equal names). A case that is not fully right carries a `failure` with the com
 message; `error` is kept for the grader's own faults. junit-10.xsd allows `properties`
 only on a testsuite, so the points live there: the exercise's score and maximum and one
 `points <case>` property per case, beside the reproduction receipt (the case-set
-fingerprint, never the seed). Cases are the rows grader.visibility allows: a concealed
+fingerprint, never the seed). Cases are the rows gdgrade.visibility allows: a concealed
 hidden case is named neutrally and carries no time nor message beyond its verdict.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..i18n import text
-from ..report import ExerciseResult, GradeReport, problem_message
-from .safe import visible
-from .view import CaseView, case_views, number
+from gdgrade.i18n import text
+from gdgrade.report import ExerciseResult, GradeReport, problem_message
+from gdgrade.safe_text import visible
+from grader.formats.view import CaseView, case_views, number
 
 
 def _seconds(value: float) -> str:
