@@ -29,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gdgrade.report import to_json
+from gdgrade.report_json import to_json
 from gdgrade.sandbox import Sandbox
 from grader import grade as grade_module
 from grader.assignment import Assignment, load_assignment

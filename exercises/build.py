@@ -3,7 +3,7 @@
     python exercises/build.py           # rewrite what is stale: cases, expectations, examples
     python exercises/build.py --check   # only report stale files (exit 1 if any)
 
-Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
+Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (case_inputs.py)
 and the examples (examples.py). Generated: every expected value (`public_cases.json`, and
 `public_expectations.json`, what the student's check judges with: tolerances and the known
 mistakes' outputs on each public case), every number in a worked example, and
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 from gdgrade.exercises import catalog, examples, notebook, statements
-from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
+from gdgrade.exercises.case_inputs import CASE_INPUTS, CaseInput
 
 import reference
 from gdgrade import public_expectations

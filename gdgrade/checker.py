@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Literal
 
 from gdgrade.case import LoadReport
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.diagnose import Diagnosis
 from gdgrade.exercise_data import load_exercise
 from gdgrade.exercise_grading import exercise_result
 from gdgrade.expectation import Expectation
-from gdgrade.judge import Diagnosis
 from gdgrade.public_expectations import public_expectations
 from gdgrade.report import CaseResult, ExerciseResult
 from gdgrade.sandbox.driver import SubmissionRun

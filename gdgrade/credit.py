@@ -13,7 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.diagnose import Diagnosis
+from gdgrade.judge import CaseRun
 
 
 @dataclass(frozen=True)

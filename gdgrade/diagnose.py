@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,26 @@ from gdgrade.compare import Tolerance, as_float_array, compare
 from gdgrade.contract import BY_NAME
 from gdgrade.exercise_data import load_exercise
 from gdgrade.function_specs import FunctionSpec
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.judge import CaseRun
 from gdgrade.mistakes import RNG_IDS, Severity, severity
+
 
 # What the trusted side adds when nothing here explains a failing exercise (grader.explain:
 # two mistakes at once, the rule the path follows). It needs reference/, so the student's
 # checker, which ships without it, diagnoses without it.
+@dataclass(frozen=True)
+class Diagnosis:
+    """A recognised mistake (or, severity 'info', an accepted style) with its evidence.
+
+    `evidence` holds facts (case ids, counts, measured numbers), never prose: the report
+    renders it in the reader's language.
+    """
+
+    id: str
+    severity: Severity
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
 Explainer = Callable[[str, Sequence[CaseRun]], list[Diagnosis]]
 
 # How much of the evidence must agree before a variant is named: a student function may

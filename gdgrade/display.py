@@ -19,7 +19,7 @@ import numpy as np
 from gdgrade.checker import CheckReport
 from gdgrade.errors import UsageError
 from gdgrade.i18n import DEFAULT_LANG, LANGUAGES, text
-from gdgrade.report import case_message, problem_message
+from gdgrade.messages import case_message, problem_message
 
 _ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
 LANG_ENV = "GDGRADE_LANG"

@@ -10,6 +10,7 @@ from gdgrade.case import Case
 from gdgrade.compare import Tolerance
 from gdgrade.contract import BY_NAME
 from gdgrade.json_values import decode, encode
+from gdgrade.mistakes import Severity
 
 FORMAT_VERSION = 2
 
@@ -18,7 +19,7 @@ FORMAT_VERSION = 2
 class VariantResult:
     mistake_id: str
     label: str
-    kind: str  # "mistake" | "info"
+    kind: Severity
     value: Any  # None when the variant itself raised on these arguments
 
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gdgrade.diagnose import Diagnosis
 from gdgrade.i18n import text
-from gdgrade.judge import Diagnosis
 
 if TYPE_CHECKING:
     from gdgrade.report import ExerciseResult

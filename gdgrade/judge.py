@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,6 @@ from gdgrade.case import CallOutcome, Case
 from gdgrade.compare import Comparison, compare
 from gdgrade.contract import BY_NAME
 from gdgrade.expectation import Expectation
-from gdgrade.mistakes import Severity
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,6 @@ def _restore_slack(arg: Any) -> float:
     """What x += h; x -= h can leave behind: a few units in the last place."""
     scale = float(np.max(np.abs(np.asarray(arg, dtype=float)), initial=0.0))
     return 64 * np.finfo(float).eps * (1.0 + scale)
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """A recognised mistake (or, severity 'info', an accepted style) with its evidence.
-
-    `evidence` holds facts (case ids, counts, measured numbers), never prose: the report
-    renders it in the reader's language.
-    """
-
-    id: str
-    severity: Severity
-    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 def judge(expectation: Expectation, outcome: CallOutcome) -> CaseRun:

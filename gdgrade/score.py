@@ -27,8 +27,9 @@ from typing import Literal
 
 from gdgrade.credit import kept_share
 from gdgrade.degenerate import degenerate_cases
+from gdgrade.diagnose import Diagnosis
 from gdgrade.exercise_data import Exercise
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.judge import CaseRun
 from gdgrade.mistakes import RNG_IDS
 
 Status = Literal["passed", "partial", "failed", "missing", "error"]

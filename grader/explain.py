@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from gdgrade.compare import as_float_array
-from gdgrade.diagnose import stopped_early, student_matches, variant_differs
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.diagnose import Diagnosis, stopped_early, student_matches, variant_differs
+from gdgrade.judge import CaseRun
 from grader.pairs import find_pair
 from grader.rules import recover
 from reference.regression import trajectory

@@ -25,9 +25,9 @@ from gdgrade.submission import Submission, load_submission
 from grader import __version__
 from grader.assignment import NO_SEED, Assignment, AssignmentError
 from grader.case_cache import cached
-from grader.cases import hidden_cases
 from grader.expected import expectations
 from grader.explain import explain
+from grader.hidden_cases import hidden_cases
 from grader.host_noise import scrubbed
 from grader.secret import fingerprint
 

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reference.pairs as composition
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.diagnose import Diagnosis
+from gdgrade.judge import CaseRun
 from grader.expected import call
 
 Matcher = Callable[[CaseRun, Any], bool]

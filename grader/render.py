@@ -22,7 +22,9 @@ from markupsafe import Markup, escape
 from gdgrade.fixes import detail as fix_detail
 from gdgrade.fixes import line as fix_line
 from gdgrade.i18n import text
-from gdgrade.report import GradeReport, problem_message, to_json
+from gdgrade.messages import problem_message
+from gdgrade.report import GradeReport
+from gdgrade.report_json import to_json
 from gdgrade.safe_text import (
     display_id,
     excerpt,

@@ -30,7 +30,8 @@ import numpy as np
 
 import reference
 from gdgrade.compare import as_float_array, compare
-from gdgrade.judge import CaseRun, Diagnosis
+from gdgrade.diagnose import Diagnosis
+from gdgrade.judge import CaseRun
 from grader.expected import call
 
 RESIDUAL = 1e-7  # relative residual a rule must reach on the iterates

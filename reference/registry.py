@@ -10,21 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-EXERCISES: tuple[str, ...] = (
-    "numerical_derivative",
-    "numerical_gradient",
-    "gradient_step",
-    "gradient_descent",
-    "linear_regression_gd",
-    "momentum_descent",
-    "batch_gradient_descent",
-    "sgd",
-    "minibatch_gd",
-)
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.mistakes import Severity
 
-Kind = Literal["mistake", "info"]
+EXERCISES: tuple[str, ...] = EXERCISE_IDS  # the registry: exercises/NN_id/exercise.json
+
+Kind = Severity  # "mistake", or "info" for an accepted style (gdgrade.mistakes)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from gdgrade.contract import EXERCISE_IDS
 from gdgrade.exercise_data import load_exercise, public_cases
 from gdgrade.json_values import decode, encode
 from gdgrade.judge import CaseRun, judge
-from grader.cases import hidden_cases
 from grader.expected import Expectation, call, expectations
+from grader.hidden_cases import hidden_cases
 
 # A whole submission's maximum: whatever the exercises' points add up to.
 TOTAL_POINTS = sum(load_exercise(e).points for e in EXERCISE_IDS)

@@ -8,8 +8,8 @@ import pytest
 
 import reference
 from gdgrade.json_values import RngSpec, decode, encode
-from grader.cases import hidden_cases
 from grader.expected import expectations, is_nonfinite
+from grader.hidden_cases import hidden_cases
 
 
 def _fingerprint(cases):

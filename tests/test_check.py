@@ -16,7 +16,7 @@ from gdgrade.exercise_data import public_cases
 from gdgrade.i18n import text
 from gdgrade.sandbox import Sandbox
 from gdgrade.submission import load_submission
-from grader.cases import hidden_cases
+from grader.hidden_cases import hidden_cases
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"

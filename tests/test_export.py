@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.exports import ExportContext, canvas_table, csv_text, write_export
 from grader.batch.roster import RosterError, load_roster
 from grader.batch.standings import Entry, safe_names, standings
+from grader.batch.tables import ExportContext, canvas_table, csv_text, write_export
 
 EXERCISES = ("gradient_step", "sgd")
 POINTS = {"gradient_step": 5.0, "sgd": 15.0}

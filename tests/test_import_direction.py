@@ -29,7 +29,7 @@ def student_copy(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("line", "how"),
     [
-        ("from grader.cases import hidden_cases", "import"),
+        ("from grader.hidden_cases import hidden_cases", "import"),
         ("import reference", "import"),
         ("from grader import secret", "import"),
         ("importlib.import_module('grader.expected')", "dynamic"),

@@ -78,7 +78,14 @@ def test_release_has_no_reference_hidden_generator_or_seed(release):
     texts = release_texts(release)
     names = [n.split("!")[-1] for n in texts]
     assert not [n for n in names if n.startswith(("reference/", "src/reference/"))]
-    for secret in ("cases.py", "assignment.py", "grade.py", "release.py", "cli.py", "build.py"):
+    for secret in (
+        "hidden_cases.py",
+        "assignment.py",
+        "grade.py",
+        "release.py",
+        "cli.py",
+        "build.py",
+    ):
         assert not [n for n in names if n.endswith(f"grader/{secret}")], secret
     assert not [n for n in names if n.endswith("exercises/build.py")]
     for name, content in texts.items():
@@ -90,7 +97,7 @@ def test_release_has_no_reference_hidden_generator_or_seed(release):
                 assert not [a for a in node.names if a.name.split(".")[0] == "reference"], name
             if isinstance(node, ast.ImportFrom):
                 assert (node.module or "").split(".")[0] != "reference", name
-                assert node.module not in ("grader.cases", "grader.assignment"), name
+                assert node.module not in ("grader.hidden_cases", "grader.assignment"), name
     for seed in (OLD_DEFAULT_SEED, INSTRUCTOR_SEED):
         token = re.compile(rf"(?<![\d.]){seed}(?![\d.])")
         assert not [n for n, t in texts.items() if token.search(t)], seed
@@ -253,7 +260,7 @@ def test_installed_release_cannot_import_reference(student_env, release):
     python = str(student_env / "bin" / "python")
     done = in_env(student_env, python, "-c", "import reference", cwd=release)
     assert done.returncode == 1 and "No module named 'reference'" in done.stderr
-    done = in_env(student_env, python, "-c", "import grader.cases", cwd=release)
+    done = in_env(student_env, python, "-c", "import grader.hidden_cases", cwd=release)
     assert done.returncode == 1 and "No module named 'grader'" in done.stderr
 
 

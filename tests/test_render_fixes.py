@@ -13,7 +13,7 @@ from report_fixtures import grade_report, missing, partial_report, returned_by
 import reference
 import reference.pairs as composition
 from gdgrade.i18n import text
-from gdgrade.report import to_json
+from gdgrade.report_json import to_json
 from grader.render import render_html, render_markdown, render_text
 
 

@@ -14,7 +14,7 @@ from report_fixtures import correct_report, notebook_report, partial_report
 import reference
 from gdgrade.exercise_data import public_cases
 from grader import plots
-from grader.cases import LECTURE_F
+from grader.hidden_cases import LECTURE_F
 from reference.least_squares import loss
 
 

@@ -255,7 +255,8 @@ def check_hidden_feedback_conceals_inputs(
     """The trusted side sees the inputs in what the call printed, raised and how long it
     took; the report row of the same call as a hidden case carries none of it."""
     from gdgrade.compare import Comparison
-    from gdgrade.report import CaseResult, row_json
+    from gdgrade.report import CaseResult
+    from gdgrade.report_json import row_json
     from gdgrade.visibility import Policy, rows
 
     for args, o in zip(CALLS["numerical_derivative"], outcomes, strict=True):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gdgrade.report import problem_message
+from gdgrade.messages import problem_message
 from gdgrade.submission import SubmissionError, load_submission
 
 

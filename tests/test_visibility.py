@@ -19,7 +19,8 @@ import pytest
 
 from gdgrade.function_specs import FunctionSpec
 from gdgrade.i18n import text
-from gdgrade.report import GradeReport, case_message
+from gdgrade.messages import case_message
+from gdgrade.report import GradeReport
 from gdgrade.sandbox import Limits, Sandbox
 from gdgrade.visibility import LEVELS
 from grader.assignment import Assignment
@@ -282,7 +283,7 @@ def test_a_grader_fault_shows_students_where_and_what_but_not_its_message(graded
 def test_a_recovered_update_rule_does_not_name_a_hidden_learning_rate(graded, fmt):
     """'your steps use a learning rate of 0.279 where 0.1395 was given': when the rule was
     fitted on hidden cases, the rate given there is a hidden input."""
-    from gdgrade.judge import Diagnosis
+    from gdgrade.diagnose import Diagnosis
 
     descent = next(e for e in graded.exercises if e.id == "gradient_descent")
     public = {float(c.args[3]) for c in descent.cases if c.visibility == "public"}

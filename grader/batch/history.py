@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.i18n import text
-from grader.batch.exports import Table, csv_text, late_cells, late_word, write_atomic
 from grader.batch.gradebook import Gradebook
 from grader.batch.standings import PENDING, Entry, Standing, score_text
+from grader.batch.tables import Table, csv_text, late_cells, late_word, write_atomic
 from grader.render import environment
 from grader.similarity.fingerprint import normalise
 from grader.similarity.units import units
@@ -99,7 +99,7 @@ def attempts_table(
     counted: Sequence[Standing], entries: Sequence[Entry], exercises: Sequence[str]
 ) -> Table:
     """attempts.csv: one row per attempt of every student, the counted one marked."""
-    from grader.batch.exports import LATE_COLUMNS
+    from grader.batch.tables import LATE_COLUMNS
 
     chosen = {s.counted.submission_id for s in counted}
     header = ["student", "name", "attempt", "counted", "file", "sha256", "time_source", "late",

@@ -18,12 +18,12 @@ from typing import Any
 from gdgrade.i18n import text
 from grader import __version__
 from grader.batch.classview import class_view
-from grader.batch.exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from grader.batch.gradebook import FAULT, UNREADABLE, Gradebook
 from grader.batch.history import history_links, write_history
 from grader.batch.late import late_rows, penalty_rows, with_lateness
 from grader.batch.similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
 from grader.batch.standings import PENDING, Entry, Standing, score_text, standings
+from grader.batch.tables import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from grader.deadline import Deadline
 from grader.render import environment
 

@@ -20,7 +20,6 @@ from gdgrade.sandbox import Limits
 from gdgrade.submission import MAX_BYTES
 from grader.assignment import Assignment
 from grader.batch.discover import Discovery, Found, attempts, discover
-from grader.batch.exports import ExportContext
 from grader.batch.gradebook import (
     FAULT,
     FILENAME,
@@ -36,6 +35,7 @@ from grader.batch.progress import Progress
 from grader.batch.roster import Roster
 from grader.batch.settings import settings_for
 from grader.batch.standings import Standing
+from grader.batch.tables import ExportContext
 from grader.batch.timing import TimingError, load_extensions, load_manifest, submission_times
 from grader.batch.worker import Task, WorkerConfig
 from grader.deadline import Deadline

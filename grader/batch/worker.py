@@ -17,7 +17,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
-from gdgrade.report import GradeReport, to_json
+from gdgrade.report import GradeReport
+from gdgrade.report_json import to_json
 from gdgrade.sandbox import Limits, Sandbox
 from gdgrade.sandbox.runners import grading_runner
 from grader.assignment import Assignment

@@ -15,7 +15,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from gdgrade.i18n import text
-from gdgrade.report import ExerciseResult, GradeReport, problem_message
+from gdgrade.messages import problem_message
+from gdgrade.report import ExerciseResult, GradeReport
 from gdgrade.safe_text import visible
 from grader.formats.view import CaseView, case_views, number
 

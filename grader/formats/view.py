@@ -16,7 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gdgrade.report import CaseResult, ExerciseResult, GradeReport, row_message
+from gdgrade.messages import row_message
+from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from gdgrade.safe_text import excerpt, visible
 from gdgrade.visibility import rows
 

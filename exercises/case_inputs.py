@@ -614,3 +614,13 @@ CASE_INPUTS: dict[str, Callable[[], list[CaseInput]]] = {
     "sgd": sgd_cases,
     "minibatch_gd": minibatch_cases,
 }
+
+
+def _declared_in_folders() -> None:
+    from gdgrade.exercises.definitions import declared
+
+    for exercise, cases in declared("PUBLIC_CASES").items():
+        CASE_INPUTS.setdefault(exercise, cases)  # type: ignore[arg-type]
+
+
+_declared_in_folders()

@@ -266,6 +266,16 @@ GENERATORS: dict[str, Generator] = {
 }
 
 
+def _declared_in_folders() -> None:
+    from gdgrade.exercises.definitions import declared
+
+    for exercise, generator in declared("HIDDEN_CASES").items():
+        GENERATORS.setdefault(exercise, generator)
+
+
+_declared_in_folders()
+
+
 def hidden_cases(exercise: str, seed: int, student_id: str | None = None) -> tuple[Case, ...]:
     """The hidden cases of one exercise, reproducible from (seed, exercise, student id)."""
     rng = case_rng(seed, exercise, student_id)
