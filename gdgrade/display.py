@@ -16,7 +16,7 @@ from gdgrade import templating
 from gdgrade.checker import CheckReport
 from gdgrade.errors import UsageError
 from gdgrade.i18n import DEFAULT_LANG, LANGUAGES
-from gdgrade.messages import case_message
+from gdgrade.messages import case_message, problem_message
 
 LANG_ENV = "GDGRADE_LANG"
 SHOWN_ENTRIES = 6  # values with more entries are shown by their ends only
@@ -64,6 +64,7 @@ def _render(template: str, report: CheckReport, lang: str, **extra: Any) -> str:
         lang,
         report=report,
         message=lambda case: case_message(case, lang),
+        problem=lambda p: problem_message(p, lang),
         brief=brief,
         **extra,
     )

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from gdgrade.i18n import text
 from gdgrade.safe_text import (
@@ -46,6 +47,12 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
 
 
+def breakable(identifier: object) -> Markup:
+    """An id such as batch_gradient_descent, escaped, that may wrap after each underscore
+    (<wbr>) on a narrow screen instead of at any letter ("batch_gradient_descen" / "t")."""
+    return Markup(str(escape(identifier)).replace("_", "_<wbr>"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -66,6 +73,7 @@ def environment() -> jinja2.Environment:
         num=number,
         pad=pad,
         width=display_width,
+        breakable=breakable,
     )
     return env
 

@@ -17,6 +17,7 @@ from typing import Any
 from gdgrade import templating
 from gdgrade.fixes import detail as fix_detail
 from gdgrade.fixes import line as fix_line
+from gdgrade.messages import problem_message
 from gdgrade.report import GradeReport
 from gdgrade.report_json import to_json
 from gdgrade.safe_text import (
@@ -36,6 +37,7 @@ def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
         fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
         cases=lambda exercise: case_views(report, exercise, lang),
         evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
+        problem=lambda p: problem_message(p, lang),
         exercise_stdout=exercise_stdout,
         has_hidden=has_hidden(report),
         **extra,
