@@ -55,6 +55,11 @@ class CallOutcome:
     # subtraction leaves ~1e-16, a real overwrite much more; the grader decides
     mutated_max_abs: tuple[float, ...] = ()
     calls: dict[str, int] = field(default_factory=dict)  # calls made to f / fp, by name
+    # an outcome the grader made itself (a timeout, a process that died, a result it could
+    # not read) says why as a key of the "call" catalogue and its parameters
+    # (gdgrade.sandbox.reasons), never as a sentence: each report words it in its language
+    reason: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,11 @@ class LoadProblem:
     line: int | None = None  # in the student's file, or in the cell
     cell: int | None = None  # notebook cell number (1-based), None for .py files
     detail: str = ""  # caret line, student traceback
+    # what the grader says itself (a magic not run, a load limit reached) is a key of the
+    # "load" catalogue and its parameters (gdgrade.sandbox.reasons), and `message` is empty;
+    # `message` holds only what Python said (the exception or syntax error)
+    key: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,3 +86,4 @@ class LoadReport:
     problems: tuple[LoadProblem, ...] = ()
     stdout: str = ""
     duration_s: float = 0.0
+    raw_output: str = ""  # written to the output descriptors directly, not through print()

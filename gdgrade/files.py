@@ -15,6 +15,8 @@ import os
 import stat
 from pathlib import Path
 
+from gdgrade.i18n import text
+
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NOFOLLOW", 0)
@@ -54,10 +56,7 @@ def refusal(mode: int) -> str:
     return f"{kind_of(mode)}, not a regular file; submit the file itself"
 
 
-BAD_NAME = (
-    "its name is not UTF-8 text or holds control characters; rename it (an archive "
-    "made on Windows may need extracting with its encoding, e.g. unzip -O cp949)"
-)
+BAD_NAME = text("en", "submission", "bad_name")
 
 
 def usable_name(name: str) -> bool:

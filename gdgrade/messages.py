@@ -3,6 +3,7 @@ call ended, or only the verdict where the case's detail is not the reader's to s
 
 from __future__ import annotations
 
+from gdgrade.case import CallOutcome, LoadProblem
 from gdgrade.compare import PartComparison
 from gdgrade.i18n import text
 from gdgrade.report import CaseResult
@@ -40,12 +41,25 @@ def part_message(p: PartComparison, lang: str) -> str:
     return text(lang, "compare", "ok")
 
 
-def case_message(case: CaseResult, lang: str) -> str:
-    o = case.outcome
+def call_message(o: CallOutcome, lang: str) -> str:
+    """Why a call gave no value: the exception as Python said it, the grader's own account
+    (a key of the "call" catalogue), or the status's sentence."""
     if o.status == "raised":
         return text(lang, "outcome", "raised", error_type=o.error_type, message=o.error_message)
+    if o.reason:
+        return text(lang, "call", o.reason, **o.reason_params)
+    return text(lang, "outcome", o.status, error_type=o.error_type)
+
+
+def problem_message(p: LoadProblem, lang: str) -> str:
+    """A load problem in words: what Python said, or the grader's own note in `lang`."""
+    return text(lang, "load", p.key, **p.params) if p.key else p.message
+
+
+def case_message(case: CaseResult, lang: str) -> str:
+    o = case.outcome
     if o.status != "returned":
-        return text(lang, "outcome", o.status, error_type=o.error_type)
+        return call_message(o, lang)
     if o.value is None:
         return text(lang, "outcome", "none")
     c = case.comparison

@@ -14,7 +14,7 @@ from gdgrade.diagnose import Diagnosis
 from gdgrade.fixes import detail
 from gdgrade.i18n import text
 from gdgrade.json_values import encode
-from gdgrade.messages import row_message
+from gdgrade.messages import call_message, problem_message, row_message
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from gdgrade.visibility import (
     Row,
@@ -79,7 +79,8 @@ def row_json(row: Row, cases: tuple[CaseResult, ...], lang: str) -> dict[str, An
     data["call"] = {
         "status": o.status,
         "error_type": o.error_type,
-        "error_message": o.error_message,
+        "error_message": o.error_message or (call_message(o, lang) if o.reason else ""),
+        "reason": o.reason,
         "traceback": o.traceback,
         "stdout": o.stdout,
         "duration_s": round(o.duration_s, 4),
@@ -157,7 +158,8 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
             "problems": [
                 {
                     "kind": p.kind,
-                    "message": p.message,
+                    "key": p.key,
+                    "message": problem_message(p, lang),
                     "line": p.line,
                     "cell": p.cell,
                     "detail": p.detail,
@@ -165,6 +167,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
                 for p in report.load.problems
             ],
             "stdout": report.load.stdout,
+            "raw_output": report.load.raw_output,
             "duration_s": round(report.load.duration_s, 4),
         },
         "grader_errors": list(report.shown_faults),

@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from gdgrade import i18n
 from gdgrade.case import LoadProblem
 from gdgrade.errors import UsageError
-from gdgrade.files import BAD_NAME, NotReadable, linked_folder, read_regular, usable_name
+from gdgrade.files import NotReadable, linked_folder, read_regular, usable_name
 from gdgrade.safe_text import display_id
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -52,7 +53,16 @@ LineMap = tuple[tuple[int, int | None, int], ...]
 
 
 class SubmissionError(UsageError):
-    """The file cannot be graded at all; the message is one line for the student."""
+    """The file cannot be graded at all. Why is a key of the catalogue's "submission"
+    section and its parameters, so the student reads it as one line in their language
+    (`said`); str() is that line in English."""
+
+    def __init__(self, path: object, key: str, **params: Any) -> None:
+        self.path, self.key, self.params = str(path), key, params
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        return f"{self.path}: {i18n.text(lang, 'submission', self.key, **self.params)}"
 
 
 @dataclass(frozen=True)
@@ -101,9 +111,7 @@ def load_submission(
     p = Path(path)
     folder = None if through_links else linked_folder(p)
     if folder is not None:
-        raise SubmissionError(
-            f"{p}: the folder {folder} is a symbolic link; links are never followed"
-        )
+        raise SubmissionError(p, "linked_folder", folder=str(folder))
     data = _read_bytes(p, max_bytes)
     text = _decode_text(p, data)
     digest = hashlib.sha256(data).hexdigest()
@@ -122,22 +130,22 @@ def load_submission(
 
 def _read_bytes(p: Path, max_bytes: int) -> bytes:
     if p.suffix.lower() not in (".py", ".ipynb"):
-        raise SubmissionError(f"{p}: not a .py or .ipynb file")
+        raise SubmissionError(p, "not_py")
     if not usable_name(p.name):
-        raise SubmissionError(f"{display_id(p)}: {BAD_NAME}")
+        raise SubmissionError(display_id(p), "bad_name")
     try:
         data, size = read_regular(p, max_bytes)
     except NotReadable as exc:
         reason = str(exc)
         if reason == "No such file or directory":
-            reason = "no such file"
-        elif reason.startswith("a folder"):
-            reason = "is a directory; submit one .py or .ipynb file"
-        raise SubmissionError(f"{p}: {reason}") from None
+            raise SubmissionError(p, "no_such_file") from None
+        if reason.startswith("a folder"):
+            raise SubmissionError(p, "is_directory") from None
+        raise SubmissionError(p, "not_readable", reason=reason) from None
     if size > max_bytes or len(data) > max_bytes:
-        raise SubmissionError(_too_large(p, max(size, len(data)), max_bytes))
+        raise SubmissionError(p, "too_large", size=max(size, len(data)), limit=max_bytes)
     if not data.strip():
-        raise SubmissionError(f"{p}: the file is empty")
+        raise SubmissionError(p, "empty")
     return data
 
 
@@ -145,30 +153,20 @@ def _check_source(p: Path, source: str) -> None:
     """The Python to run stays within what the sandbox loads in time (see the limits)."""
     size = len(source.encode("utf-8", "surrogatepass"))
     if size > MAX_SOURCE_BYTES:
-        raise SubmissionError(
-            f"{p}: too much code ({size:,} bytes of Python; the limit is {MAX_SOURCE_BYTES:,})"
-        )
+        raise SubmissionError(p, "too_much_code", size=size, limit=MAX_SOURCE_BYTES)
     lines = source.count("\n") + (not source.endswith("\n"))
     if lines > MAX_LINES:
-        raise SubmissionError(
-            f"{p}: too many lines of code ({lines:,}; the limit is {MAX_LINES:,})"
-        )
-
-
-def _too_large(p: Path, size: int, max_bytes: int) -> str:
-    return f"{p}: too large ({size:,} bytes; the limit is {max_bytes:,} bytes)"
+        raise SubmissionError(p, "too_many_lines", lines=lines, limit=MAX_LINES)
 
 
 def _decode_text(p: Path, data: bytes) -> str:
     if b"\x00" in data:
-        raise SubmissionError(f"{p}: a binary file, not Python source or a notebook")
+        raise SubmissionError(p, "binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        raise SubmissionError(
-            f"{p}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"
-        ) from None
+        byte = f"0x{data[exc.start]:02x}"
+        raise SubmissionError(p, "not_utf8", byte=byte, offset=exc.start) from None
 
 
 def _normalise_newlines(text: str) -> str:
@@ -183,43 +181,34 @@ def _notebook_cells(p: Path, text: str) -> list[tuple[int, str]]:
     """(cell number, source) of each code cell; outputs and other cell types ignored."""
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        raise SubmissionError(
-            f"{p}: not a valid notebook (JSON nested {depth:,} levels deep; "
-            f"the limit is {MAX_JSON_DEPTH})"
-        )
+        raise SubmissionError(p, "json_too_deep", depth=depth, limit=MAX_JSON_DEPTH)
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SubmissionError(
-            f"{p}: not a valid notebook (invalid JSON at line {exc.lineno}, "
-            f"column {exc.colno}: {exc.msg})"
-        ) from None
+        where = {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
+        raise SubmissionError(p, "invalid_json", **where) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a 5,000-digit number
-        raise SubmissionError(
-            f"{p}: not a valid notebook (its JSON cannot be read: {type(exc).__name__})"
-        ) from None
+        raise SubmissionError(p, "json_unreadable", error=type(exc).__name__) from None
     if not isinstance(nb, dict) or "nbformat" not in nb:
-        raise SubmissionError(f"{p}: not a valid notebook (no 'nbformat' field)")
+        raise SubmissionError(p, "no_nbformat")
     if nb.get("nbformat") != 4:
         nb = _upgrade(p, text, nb.get("nbformat"))
     cells = nb.get("cells")
     if not isinstance(cells, list):
-        raise SubmissionError(f"{p}: not a valid notebook ('cells' is not a list)")
+        raise SubmissionError(p, "cells_not_list")
     if len(cells) > MAX_CELLS:
-        raise SubmissionError(
-            f"{p}: too many notebook cells ({len(cells):,}; the limit is {MAX_CELLS:,})"
-        )
+        raise SubmissionError(p, "too_many_cells", cells=len(cells), limit=MAX_CELLS)
     code: list[tuple[int, str]] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
-            raise SubmissionError(f"{p}: not a valid notebook (cell {number} has no type)")
+            raise SubmissionError(p, "cell_no_type", cell=number)
         if cell["cell_type"] != "code":
             continue
         source = cell.get("source", "")
         if isinstance(source, list) and all(isinstance(s, str) for s in source):
             source = "".join(source)
         if not isinstance(source, str):
-            raise SubmissionError(f"{p}: not a valid notebook (cell {number} has no source)")
+            raise SubmissionError(p, "cell_no_source", cell=number)
         code.append((number, _normalise_newlines(source)))
     return code
 
@@ -231,15 +220,13 @@ def _upgrade(p: Path, text: str, version: Any) -> dict[str, Any]:
 
         upgraded = nbformat.reads(text, as_version=4)
     except Exception as exc:
-        raise SubmissionError(
-            f"{p}: notebook format version {version!r} cannot be read ({type(exc).__name__})"
-        ) from None
+        error = type(exc).__name__
+        raise SubmissionError(p, "old_format", version=repr(version), error=error) from None
     try:
         return json.loads(nbformat.writes(upgraded))
     except (ValueError, RecursionError, MemoryError) as exc:
-        raise SubmissionError(
-            f"{p}: notebook format version {version!r} cannot be read ({type(exc).__name__})"
-        ) from None
+        error = type(exc).__name__
+        raise SubmissionError(p, "old_format", version=repr(version), error=error) from None
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -274,7 +261,7 @@ def _notebook_source(
             lines.append(line)
             line_map.append((len(lines), number, k))
     if not cells:
-        notes.append(LoadProblem("note", "the notebook has no code cells"))
+        notes.append(LoadProblem("note", "", key="no_code_cells"))
     return "\n".join(lines) + ("\n" if lines else ""), tuple(line_map), tuple(notes)
 
 
@@ -298,20 +285,12 @@ def neutralise_cell(lines: list[str], cell: int | None) -> tuple[list[str], list
     if first is not None:
         m = _CELL_MAGIC.match(lines[first].strip())
         if m and m.group(1) not in PYTHON_CELL_MAGICS:
-            note = LoadProblem(
-                "magic",
-                f"cell magic %%{m.group(1)} is not Python; the cell was not run",
-                first + 1,
-                cell,
-            )
+            said = {"magic": m.group(1)}
+            note = LoadProblem("magic", "", first + 1, cell, key="cell_magic_not_run", params=said)
             return ["# " + s if s else s for s in lines], [note]
         if m:
-            note = LoadProblem(
-                "magic",
-                f"cell magic %%{m.group(1)} removed; the cell ran once as plain Python",
-                first + 1,
-                cell,
-            )
+            said = {"magic": m.group(1)}
+            note = LoadProblem("magic", "", first + 1, cell, key="cell_magic_removed", params=said)
             lines = list(lines)
             lines[first] = ""
             out, notes = _neutralise_lines(lines, cell)
@@ -326,9 +305,9 @@ def _neutralise_lines(lines: list[str], cell: int | None) -> tuple[list[str], li
     for number, line in enumerate(lines, start=1):
         replaced = None if state.continued() else _replacement(line.strip())
         if replaced is not None:
-            text, message = replaced
+            text, key, params = replaced
             out.append(line[: len(line) - len(line.lstrip())] + text)
-            notes.append(LoadProblem("magic", message, number, cell))
+            notes.append(LoadProblem("magic", "", number, cell, key=key, params=params))
         else:
             out.append(line)
             state.scan(line)
@@ -389,29 +368,30 @@ def _string_end(line: str, i: int, quote: str) -> int:
     return i
 
 
-def _replacement(stripped: str) -> tuple[str, str] | None:
-    """(plain Python, note) for one IPython-only line, or None for a Python line."""
-    shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+def _replacement(stripped: str) -> tuple[str, str, dict[str, str]] | None:
+    """(plain Python, the note's LOAD key, its parameters) for one IPython-only line (see
+    gdgrade.sandbox.reasons), or None for a Python line."""
+    shown = {"code": repr(stripped if len(stripped) <= 60 else stripped[:57] + "...")}
     if _HELP.match(stripped):
-        return "pass", f"help request {shown!r} was not run"
+        return "pass", "help_not_run", shown
     assigned = _ASSIGNED.match(stripped)
     if assigned:
-        return f"{assigned.group(1)} = None", f"{shown!r}: IPython/shell value replaced by None"
+        return f"{assigned.group(1)} = None", "value_replaced", shown
     if stripped.startswith("!"):
-        return "pass", f"shell command {shown!r} was not run"
+        return "pass", "shell_not_run", shown
     if not stripped.startswith("%"):
         return None
     timed = _TIMED.match(stripped)
     if timed and timed.group(2).strip():
-        return timed.group(2), f"{shown!r}: the statement ran once, without timing"
+        return timed.group(2), "timed_once", shown
     magic = _LINE_MAGIC.match(stripped) or _CELL_MAGIC.match(stripped)
     name = magic.group(0) if magic else stripped.split()[0]
-    return "pass", f"IPython magic {name} was not run"
+    return "pass", "magic_not_run", {"magic": name}
 
 
 def _ipython_call_notes(lines: list[str], cell: int | None) -> list[LoadProblem]:
     return [
-        LoadProblem("magic", "get_ipython() does nothing outside Jupyter", number, cell)
+        LoadProblem("magic", "", number, cell, key="get_ipython")
         for number, line in enumerate(lines, start=1)
         if "get_ipython()" in line.split("#", 1)[0]
     ]

@@ -32,6 +32,7 @@ DEPENDENCIES = {
     "numpy": "numpy>=1.24",
     "sympy": "sympy>=1.12",
     "jinja2": "jinja2>=3.1",
+    "markupsafe": "markupsafe>=2.1",  # jinja2's own dependency; the templates' Markup
     "pytest": "pytest>=7",
 }
 OPTIONAL_IMPORTS = frozenset({"nbformat", "IPython"})  # imported lazily, guarded
@@ -139,7 +140,7 @@ def solution_text(starters: Iterable[str]) -> str:
 def readme_text(version: str) -> str:
     from gdgrade.exercises import catalog
 
-    from gdgrade.display import environment
+    from gdgrade.templating import environment
 
     exercises = [
         {

@@ -9,103 +9,43 @@ by grader/plots.py (imported only when an HTML report is drawn).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
 from importlib import resources
 from typing import Any
 
-import jinja2
-
+from gdgrade import templating
 from gdgrade.fixes import detail as fix_detail
 from gdgrade.fixes import line as fix_line
-from gdgrade.i18n import text
+from gdgrade.messages import problem_message
 from gdgrade.report import GradeReport
 from gdgrade.report_json import to_json
 from gdgrade.safe_text import (
-    display_id,
-    excerpt,
     json_text,
-    markdown_block,
-    markdown_inline,
-    visible,
-    without_format_controls,
 )
 from gdgrade.visibility import evidence
-from grader.formats.view import case_views, exercise_stdout, has_hidden, number
-
-_ANSI = {"ok": "32", "bad": "31", "warn": "33", "dim": "2", "bold": "1"}
-
-
-def display_width(s: str) -> int:
-    """Terminal columns: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def pad(value: Any, width: int, right: bool = False) -> str:
-    s = str(value)
-    fill = " " * max(0, width - display_width(s))
-    return fill + s if right else s + fill
-
-
-@cache
-def environment() -> jinja2.Environment:
-    root = resources.files("gdgrade.templates")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
-        autoescape=jinja2.select_autoescape(["html", "xml", "html.j2", "xml.j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=without_format_controls,
-    )
-    env.filters.update(
-        visible=visible,
-        ident=display_id,
-        md=markdown_inline,
-        md_block=markdown_block,
-        excerpt=excerpt,
-        num=number,
-        pad=pad,
-        width=display_width,
-    )
-    return env
-
-
-def _painter(color: bool) -> Callable[[str, Any], str]:
-    def paint(style: str, value: Any) -> str:
-        return f"\x1b[{_ANSI[style]}m{value}\x1b[0m" if color else str(value)
-
-    return paint
+from grader.formats.view import case_views, exercise_stdout, has_hidden
 
 
 def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
-    def t(*keys: str, **params: Any) -> str:
-        return text(lang, *keys, **params)
-
-    return (
-        environment()
-        .get_template(template)
-        .render(
-            report=report,
-            lang=lang,
-            t=t,
-            detail=lambda e, d: fix_detail(report.shown_diagnosis(e, d, lang), lang),
-            fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
-            cases=lambda exercise: case_views(report, exercise, lang),
-            evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
-            exercise_stdout=exercise_stdout,
-            has_hidden=has_hidden(report),
-            **extra,
-        )
+    return templating.render(
+        template,
+        lang,
+        report=report,
+        detail=lambda e, d: fix_detail(report.shown_diagnosis(e, d, lang), lang),
+        fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
+        cases=lambda exercise: case_views(report, exercise, lang),
+        evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
+        problem=lambda p: problem_message(p, lang),
+        exercise_stdout=exercise_stdout,
+        has_hidden=has_hidden(report),
+        **extra,
     )
 
 
 def render_text(report: GradeReport, lang: str, color: bool = False) -> str:
     """Terminal text: a summary table first, details after; colour only on a TTY."""
-    return render("report.txt.j2", report, lang, paint=_painter(color))
+    return render("report.txt.j2", report, lang, paint=templating.painter(color))
 
 
 def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:

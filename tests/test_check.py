@@ -145,10 +145,15 @@ def test_a_symlink_or_a_pipe_is_refused_in_one_line_without_its_target(capsys, t
     (tmp_path / "link.py").symlink_to(secret)
     os.mkfifo(tmp_path / "pipe.py")
     for name, kind in (("link.py", "a symbolic link"), ("pipe.py", "a named pipe (FIFO)")):
-        assert main(["check", str(tmp_path / name)]) == 2
+        assert main(["check", str(tmp_path / name), "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"{name}: {kind}, not a regular file" in err
         assert "secret" not in err
+        assert main(["check", str(tmp_path / name), "--lang", "ko"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "secret" not in err
+        said = text("ko", "submission", "not_readable", reason=f"{kind}, not a regular file")
+        assert f"{name}: {said[:-1]}" in err  # the reason goes on past "file"
 
 
 def test_gdgrade_check_command_exits_0_then_2_for_an_unknown_exercise(capsys):
@@ -227,3 +232,14 @@ def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):
     assert text("ko", "check", "cases_passed", passed=passing, total=len(cases)) in line
     changed = text("ko", "mistakes", "mutates_input", "title") + ": x"
     assert out.count(changed) >= min(len(arrays), 3)  # the first three are listed
+
+
+def test_the_check_drops_format_controls_a_student_message_carries(tmp_path, capsys):
+    """A right-to-left override in an exception message would make the check read otherwise;
+    the check's text, like every report, is drawn without such controls."""
+    source = (
+        'def gradient_step(x, grad, learning_rate):\n    raise ValueError("ok\\u202etxt.exe")\n'
+    )
+    code, out = run_check(capsys, written(tmp_path, source), "--exercise", "gradient_step")
+    assert code == 1 and "oktxt.exe" in out
+    assert "\u202e" not in out

@@ -40,7 +40,7 @@ def command_raising(error: BaseException) -> commands.Parser:
 @pytest.mark.parametrize(
     ("error", "code"),
     [
-        (SubmissionError("hw.py: not a regular file"), EXIT_USAGE),
+        (SubmissionError("hw.py", "not_readable", reason="not a regular file"), EXIT_USAGE),
         (RunnerError("the sandbox is unavailable here"), EXIT_USAGE),
         (AssignmentError("assignment.toml: points must be positive"), EXIT_USAGE),
         (ReleaseError("out is not empty"), EXIT_USAGE),

@@ -74,9 +74,9 @@ def test_endless_loop_times_out_within_the_limit_and_other_calls_are_skipped(tmp
     elapsed = time.monotonic() - started
     statuses = [o.status for o in run.outcomes["gradient_step"]]
     assert statuses == ["timeout"] * 4
-    messages = [o.error_message for o in run.outcomes["gradient_step"]]
-    assert messages[0] == "did not return within the 1 s limit"
-    assert messages[2].startswith("not run: this function already timed out 2 times")
+    said = [(o.reason, o.reason_params) for o in run.outcomes["gradient_step"]]
+    assert said[0] == ("wall_limit", {"seconds": 1.0})
+    assert said[2] == ("skipped_after_timeouts", {"count": 2, "seconds": 1.0})
     assert elapsed < 2 * (FAST.call_wall_s + 0.25) + 10  # two waits, plus process starts
 
 
@@ -95,9 +95,10 @@ def test_os_exit_during_a_call_is_a_crash_and_the_next_call_still_runs(tmp_path)
     calls = {"gradient_step": [(-1.0, 1.0, 0.1), (1.0, 2.0, 0.1)]}
     run = PortableRunner(FAST).run(load_submission(path), calls)
     crashed, returned = run.outcomes["gradient_step"]
-    assert (crashed.status, crashed.error_message) == (
+    assert (crashed.status, crashed.reason, crashed.reason_params) == (
         "crashed",
-        "the process exited (code 3) during the call",
+        "exited",
+        {"code": 3},
     )
     assert returned.status == "returned" and returned.value == pytest.approx(0.8)
 
@@ -119,8 +120,8 @@ def test_a_flood_of_output_is_cut_not_kept(tmp_path):
     (outcome,) = run.outcomes["gradient_step"]
     assert outcome.status == "returned"
     assert outcome.stdout.endswith("[... 9999001 more characters not shown]\n")
-    assert "[... more output not shown]" in run.load.stdout
-    assert len(run.load.stdout) < 2 * limits.output_bytes
+    assert "[... more output not shown]" in run.load.raw_output
+    assert len(run.load.raw_output) < 2 * limits.output_bytes
 
 
 def test_results_still_in_the_pipe_when_the_child_exits_are_not_a_crash(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from gdgrade.commands import exercise_id
-from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK
+from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
 from gdgrade.i18n import LANGUAGES, text
 from gdgrade.sandbox.runners import CHOICES, ENVIRONMENT_VARIABLE, CheckRunner
 
@@ -44,10 +44,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gdgrade.display import choose_lang
     from gdgrade.sandbox.runners import requested_runner
-    from gdgrade.submission import load_submission
+    from gdgrade.submission import SubmissionError, load_submission
 
     lang = choose_lang(args.lang)
-    submission = load_submission(args.path, through_links=False)
+    try:
+        submission = load_submission(args.path, through_links=False)
+    except SubmissionError as exc:  # why, in the student's language
+        raise UsageError(exc.said(lang)) from None
     runner = CheckRunner(requested_runner(args.runner))  # the sandbox starts now
     with runner:
         from gdgrade.checker import check_submission

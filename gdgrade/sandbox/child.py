@@ -158,7 +158,7 @@ class Session:
             if self.expired:  # the budget ran out between two units
                 if budget_spent:
                     break
-                problems.append(_problem("timeout", self._spent_message(), unit.first_line))
+                problems.append(self._budget_spent(unit.first_line))
                 budget_spent = definitions = True
                 self._restart_alarm()
             tree = definitions_only(unit.tree) if definitions else unit.tree
@@ -187,11 +187,9 @@ class Session:
             "duration": time.perf_counter() - started,
         }
 
-    def _spent_message(self) -> str:
-        return (
-            f"module-level code used up the {self.limits.load_wall_s:g} s load limit; "
-            "later code ran definitions only"
-        )
+    def _budget_spent(self, line: int) -> dict[str, Any]:
+        """Module-level code used up the load limit; later code ran definitions only."""
+        return _problem("timeout", "", line, key="budget_spent", seconds=self.limits.load_wall_s)
 
     def _restart_alarm(self) -> None:
         self.expired = False
@@ -222,16 +220,16 @@ class Session:
         except LoadBudgetExceeded as exc:
             self.in_student = False
             line = last_student_line(exc) or first_line
-            return _problem("timeout", self._spent_message(), line)
+            return self._budget_spent(line)
         except BaseException as exc:
             self.in_student = False
             kind = "memory" if isinstance(exc, MemoryError) else "raised"
             line = last_student_line(exc) or first_line
             detail = student_traceback(exc, self.locator, self.display_name)
-            message = f"{type_name(exc)}: {safe_text(exc, 500)}"
-            if isinstance(exc, SystemExit):
-                message = f"SystemExit({safe_text(exc.code, 100)}) at module level was ignored"
-            return _problem(kind, message, line, detail)
+            if isinstance(exc, SystemExit):  # ignored at module level
+                code = safe_text(exc.code, 100)
+                return _problem(kind, "", line, detail, key="system_exit", code=code)
+            return _problem(kind, f"{type_name(exc)}: {safe_text(exc, 500)}", line, detail)
         return None
 
     def _undefined_names(self) -> list[dict[str, Any]]:
@@ -239,8 +237,8 @@ class Session:
         for name in self.names:
             value = self.module.__dict__.get(name)
             if value is not None and not callable(value):
-                message = f"{name} is bound to a {type_name(value)}, not a function"
-                notes.append(_problem("note", message, None))
+                said = {"name": name, "type": type_name(value)}
+                notes.append(_problem("note", "", None, key="not_a_function", **said))
         return notes
 
     # --- exercises --------------------------------------------------------------------
@@ -311,8 +309,13 @@ class Session:
             isolation.kill_descendants()
 
 
-def _problem(kind: str, message: str, line: int | None, detail: str = "") -> dict[str, Any]:
-    return {"kind": kind, "message": message, "line": line, "detail": detail}
+def _problem(
+    kind: str, message: str, line: int | None, detail: str = "", key: str = "", **params: Any
+) -> dict[str, Any]:
+    """A load problem: what Python said (`message`), or what the grader says (a LOAD key of
+    gdgrade.sandbox.reasons and its parameters)."""
+    problem = {"kind": kind, "message": message, "line": line, "detail": detail}
+    return problem | ({"key": key, "params": params} if key else {})
 
 
 class ProgressSink(Protocol):

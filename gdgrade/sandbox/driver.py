@@ -26,6 +26,7 @@ from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.outcomes import (
     died_outcome,
     exercise_death,
+    load_problem,
     load_problems,
     result_outcome,
     timeout_outcome,
@@ -39,8 +40,9 @@ SLACK_S = 0.25  # fork/teardown allowance on top of each wall
 DEFINITIONS_S = 1.0  # the child's definitions-only budget after the load budget
 MAX_LOAD_ATTEMPTS = 4
 MAX_RESTARTS = 20
-NO_RELOAD = "not run: the submission could not be loaded again after a crash"
-WROTE_INTO_CHANNEL = "the submission wrote into the sandbox's result channel"
+# keys of gdgrade.sandbox.reasons (CALL; WROTE_INTO_CHANNEL is a LOAD key too)
+NO_RELOAD = "not_reloaded"
+WROTE_INTO_CHANNEL = "wrote_into_channel"
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,7 @@ class SubmissionDriver:
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
-            raw = "\n[output written outside print()]\n" + self.output.text()
-            load = replace(load, stdout=load.stdout + raw)
+            load = replace(load, raw_output=self.output.text())
         return SubmissionRun(load, outcomes)
 
     # --- loading ----------------------------------------------------------------------
@@ -106,8 +107,7 @@ class SubmissionDriver:
                 return self._report(frame)
             if not retry:
                 break
-        problem = {"kind": "crashed", "message": "the submission could not be loaded"}
-        self.host_problems.append((0, problem | {"line": None, "detail": ""}))
+        self.host_problems.append((0, load_problem("crashed", "not_loaded", {}, None)))
         return LoadReport((), self._problems([]), "", 0.0)
 
     def _spawn_and_load(self) -> tuple[dict[str, Any] | None, bool]:
@@ -129,17 +129,15 @@ class SubmissionDriver:
             self.process = process
             return frame, False
         except Late:
-            kind, message = "timeout", self._hang_message()
+            kind, key, params = "timeout", "load_limit", {"seconds": self.limits.load_wall_s}
         except Gone:
             process.kill()
-            kind, message = died_outcome(process.exit_status(), self.limits, "loading")
+            kind, key, params = died_outcome(process.exit_status(), self.limits)
         except ProtocolError:
-            kind, message = "crashed", WROTE_INTO_CHANNEL
+            kind, key, params = "crashed", WROTE_INTO_CHANNEL, {}
         _end(process)
         index, line = process.position()
-        self.host_problems.append(
-            (line, {"kind": kind, "message": message, "line": line or None, "detail": ""})
-        )
+        self.host_problems.append((line, load_problem(kind, key, params, line or None)))
         if index < 0:  # before the first unit or after the last: skipping cannot help
             return None, False
         self.skip.append(index)
@@ -147,10 +145,6 @@ class SubmissionDriver:
             start = index + 1
             self.definitions_from = min(start, self.definitions_from or start)
         return None, True
-
-    def _hang_message(self) -> str:
-        limit = self.limits.load_wall_s
-        return f"module-level code ran past the {limit:g} s load limit and was killed"
 
     @staticmethod
     def _expect_ready(process: SubmissionProcess) -> None:
@@ -220,9 +214,7 @@ class SubmissionDriver:
                 break
             process = self._live_process()
             if process is None:
-                self._settle(
-                    found, [*in_flight, *queue], CallOutcome("crashed", error_message=NO_RELOAD)
-                )
+                self._settle(found, [*in_flight, *queue], CallOutcome("crashed", reason=NO_RELOAD))
                 break
             if not in_flight:
                 self._send_all(process, queue, in_flight)
@@ -319,11 +311,9 @@ class SubmissionDriver:
     def _crash(
         self, head: _Request, found: dict[str, list[CallOutcome | None]], exc: Exception
     ) -> None:
-        message = "the submission process died"
-        if isinstance(exc, ProtocolError):
-            message = WROTE_INTO_CHANNEL
+        reason = WROTE_INTO_CHANNEL if isinstance(exc, ProtocolError) else "died"
         if head.pending:
-            found[head.name][head.pending.pop(0)] = CallOutcome("crashed", error_message=message)
+            found[head.name][head.pending.pop(0)] = CallOutcome("crashed", reason=reason)
 
     def _requeue(
         self, process: SubmissionProcess, in_flight: deque[_Request], queue: deque[_Request]

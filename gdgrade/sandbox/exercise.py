@@ -77,9 +77,9 @@ class Exercise:
         try:
             return self._report(*report)
         except BaseException as exc:
-            reason = f"the result could not be encoded after the call ({type_name(exc)})"
             failed = {"t": "result", "r": self.rid, "i": call["i"], "status": "bad_return"}
-            return pack(failed | {"error_message": reason})
+            said = {"reason": "not_encoded", "reason_params": {"error": type_name(exc)}}
+            return pack(failed | said)
 
     def _report(
         self,
@@ -124,17 +124,17 @@ class Exercise:
         try:
             return {"value": encode(value)}
         except EncodeError:
-            message = f"returned an object of type {type_name(value)}, which is not plain data"
+            reason, params = "not_plain_data", {"type": type_name(value)}
         except BaseException as exc:
-            message = (
-                f"returned an object of type {type_name(value)} that cannot be read "
-                f"({type_name(exc)})"
+            reason, params = (
+                "unreadable_object",
+                {"type": type_name(value), "error": type_name(exc)},
             )
-        detail = " (numbers, numpy arrays of numbers, lists and tuples of them)"
         return {
             "status": "bad_return",
-            "error_type": type_name(value),
-            "error_message": message + detail,
+            "error_type": params["type"],
+            "reason": reason,
+            "reason_params": params,
         }
 
     def _bounded(self, frame: dict[str, Any]) -> bytes:
@@ -145,7 +145,8 @@ class Exercise:
         frame.update(
             status="bad_return",
             error_type="",
-            error_message=f"the result is too large ({len(data):,} bytes encoded)",
+            reason="too_large",
+            reason_params={"size": len(data)},
         )
         return pack(frame)
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from gdgrade.case import CallOutcome, CallStatus, LoadProblem
 from gdgrade.json_values import decode
+from gdgrade.sandbox import reasons
 from gdgrade.sandbox.limits import Limits
 
 RESULT_STATUSES: tuple[CallStatus, ...] = ("returned", "raised", "bad_return", "memory")
@@ -35,16 +36,19 @@ def result_outcome(
     """A result frame of one call, validated."""
     status = frame.get("status")
     if status not in RESULT_STATUSES:
-        return CallOutcome("crashed", error_message="the sandbox sent a malformed result")
+        return CallOutcome("crashed", reason="malformed_result")
     texts = {key: _text(frame.get(key), cap) for key, cap in TEXT_CAP.items()}
     stdout = _text(frame.get("stdout"), limits.output_bytes + 200)
+    reason, reason_params = reasons.checked(
+        reasons.CALL, frame.get("reason"), frame.get("reason_params")
+    )
     value = None
     if status == "returned":
         try:
             value = _plain(decode(frame.get("value")))
         except Exception as exc:
             status = "bad_return"
-            texts["error_message"] = f"returned data that cannot be read ({_reason(exc)})"
+            reason, reason_params = "unreadable_return", {"error": _reason(exc)}
     mutated, sizes = _mutations(frame.get("mutated"), n_args)
     return CallOutcome(
         status=cast(CallStatus, status),  # one of RESULT_STATUSES, checked above
@@ -54,62 +58,70 @@ def result_outcome(
         mutated_args=mutated,
         mutated_max_abs=sizes,
         calls=_counts(frame.get("calls"), params),
+        reason=reason,
+        reason_params=reason_params,
         **texts,
     )
 
 
 def timeout_outcome(limits: Limits, budget: bool = False, skipped: bool = False) -> CallOutcome:
+    reason, params = "wall_limit", {"seconds": limits.call_wall_s}
     if budget:
-        message = f"not run: the submission's {limits.submission_wall_s:g} s time budget is spent"
+        reason, params = "budget_spent", {"seconds": limits.submission_wall_s}
     elif skipped:
-        message = (
-            f"not run: this function already timed out {limits.timeouts_per_exercise} times "
-            f"(limit {limits.call_wall_s:g} s per call)"
-        )
-    else:
-        message = f"did not return within the {limits.call_wall_s:g} s limit"
-    return CallOutcome("timeout", error_message=message, duration_s=limits.call_wall_s)
+        reason = "skipped_after_timeouts"
+        params = {"count": limits.timeouts_per_exercise, "seconds": limits.call_wall_s}
+    return CallOutcome(
+        "timeout", reason=reason, reason_params=params, duration_s=limits.call_wall_s
+    )
 
 
 def exercise_death(frame: dict[str, Any], limits: Limits, elapsed: float) -> CallOutcome:
     """The exercise process ended during a call; the "gone" frame says how."""
     sig, code = frame.get("signal"), frame.get("exit")
     if isinstance(sig, int) and not isinstance(sig, bool):
-        status, message = _signal_outcome(sig, limits)
+        status, reason, params = _signal_outcome(sig, limits)
     elif isinstance(code, int) and not isinstance(code, bool):
-        status, message = "crashed", f"the process exited (code {code}) during the call"
+        status, reason, params = "crashed", "exited", {"code": code}
     else:
-        status, message = "crashed", "the process ended during the call"
-    return CallOutcome(status, error_message=message, duration_s=max(0.0, elapsed))
+        status, reason, params = "crashed", "ended", {}
+    return CallOutcome(status, reason=reason, reason_params=params, duration_s=max(0.0, elapsed))
 
 
-def died_outcome(status: int | None, limits: Limits, phase: str) -> tuple[str, str]:
-    """(load problem kind, message) for a submission process that died on its own."""
+Said = tuple[str, str, dict[str, Any]]  # (load problem kind, LOAD key, its parameters)
+
+
+def died_outcome(status: int | None, limits: Limits) -> Said:
+    """How a submission process that died on its own while loading is reported."""
     if status is None or status < 0:
-        return "crashed", f"the process died during {phase}"
+        return "crashed", "died", {}
     if os.WIFSIGNALED(status):
-        return ended_outcome(-os.WTERMSIG(status), limits, phase)
-    return ended_outcome(os.waitstatus_to_exitcode(status), limits, phase)
+        return ended_outcome(-os.WTERMSIG(status), limits)
+    return ended_outcome(os.waitstatus_to_exitcode(status), limits)
 
 
-def ended_outcome(returncode: int | None, limits: Limits, phase: str) -> tuple[str, str]:
+def ended_outcome(returncode: int | None, limits: Limits) -> Said:
     """As died_outcome, from a subprocess return code (negative: killed by that signal)."""
     if returncode is None:
-        return "crashed", f"the process died during {phase}"
+        return "crashed", "died", {}
     if returncode < 0:
-        kind, message = _signal_outcome(-returncode, limits)
-        return kind, f"{message} during {phase}"
-    return "crashed", f"the process exited (code {returncode}) during {phase}"
+        return _signal_outcome(-returncode, limits)
+    return "crashed", "exited", {"code": returncode}
 
 
-def _signal_outcome(sig: int, limits: Limits) -> tuple[CallStatus, str]:
+def load_problem(kind: str, key: str, params: dict[str, Any], line: int | None) -> dict[str, Any]:
+    """A problem the trusted side found while loading, in the child's problem form."""
+    return {"kind": kind, "message": "", "line": line, "detail": "", "key": key, "params": params}
+
+
+def _signal_outcome(sig: int, limits: Limits) -> tuple[CallStatus, str, dict[str, Any]]:
     try:
         name = signal.Signals(sig).name
     except ValueError:
         name = f"signal {sig}"
     if sig == getattr(signal, "SIGXCPU", None):  # POSIX only
-        return "timeout", f"stopped at the {limits.cpu_s:g} s CPU limit ({name})"
-    return "crashed", f"the process was killed by {name}"
+        return "timeout", "cpu_limit", {"seconds": limits.cpu_s, "signal": name}
+    return "crashed", "killed", {"signal": name}
 
 
 def load_problems(
@@ -125,13 +137,16 @@ def load_problems(
         cell, local = None, None
         if isinstance(line, int) and not isinstance(line, bool) and 1 <= line <= len(line_map):
             _, cell, local = line_map[line - 1]
+        key, params = reasons.checked(reasons.LOAD, p.get("key"), p.get("params"))
         problems.append(
             LoadProblem(
                 kind=kind,
-                message=_text(p.get("message"), 600),
+                message="" if key else _text(p.get("message"), 600),
                 line=local,
                 cell=cell,
                 detail=_text(p.get("detail"), 20_000),
+                key=key,
+                params=params,
             )
         )
     return tuple(problems)

@@ -45,7 +45,13 @@ from gdgrade.sandbox.driver import (
     _callable_params,
 )
 from gdgrade.sandbox.limits import Limits
-from gdgrade.sandbox.outcomes import ended_outcome, exercise_death, result_outcome, timeout_outcome
+from gdgrade.sandbox.outcomes import (
+    ended_outcome,
+    exercise_death,
+    load_problem,
+    result_outcome,
+    timeout_outcome,
+)
 from gdgrade.sandbox.process import Gone, Late, RawOutput
 from gdgrade.sandbox.protocol import FrameReader, ProtocolError, pack
 from gdgrade.sandbox.zygote_client import (
@@ -276,8 +282,7 @@ class PortableDriver(SubmissionDriver):
                     child.kill()
             shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
-            raw = "\n[output written outside print()]\n" + self.output.text()
-            load = replace(load, stdout=load.stdout + raw)
+            load = replace(load, raw_output=self.output.text())
         return SubmissionRun(load, outcomes)
 
     # --- loading ----------------------------------------------------------------------
@@ -300,16 +305,14 @@ class PortableDriver(SubmissionDriver):
             self.process = child
             return frame, False
         except Late:
-            kind, message = "timeout", self._hang_message()
+            kind, key, params = "timeout", "load_limit", {"seconds": self.limits.load_wall_s}
         except Gone:
-            kind, message = ended_outcome(child.returncode(), self.limits, "loading")
+            kind, key, params = ended_outcome(child.returncode(), self.limits)
         except ProtocolError:
-            kind, message = "crashed", WROTE_INTO_CHANNEL
+            kind, key, params = "crashed", WROTE_INTO_CHANNEL, {}
         child.kill()
         index, line = child.position
-        self.host_problems.append(
-            (line, {"kind": kind, "message": message, "line": line or None, "detail": ""})
-        )
+        self.host_problems.append((line, load_problem(kind, key, params, line or None)))
         if index < 0:
             return None, False
         self.skip.append(index)
@@ -351,7 +354,7 @@ class PortableDriver(SubmissionDriver):
                     break
                 child = self._loaded_child()
                 if child is None:
-                    self._settle_rest(found, todo, CallOutcome("crashed", error_message=NO_RELOAD))
+                    self._settle_rest(found, todo, CallOutcome("crashed", reason=NO_RELOAD))
                     break
                 self.running = child
                 try:
@@ -397,9 +400,7 @@ class PortableDriver(SubmissionDriver):
                 self.restarts += 1
                 return
             except ProtocolError:
-                found[name][pending.pop(0)] = CallOutcome(
-                    "crashed", error_message=WROTE_INTO_CHANNEL
-                )
+                found[name][pending.pop(0)] = CallOutcome("crashed", reason=WROTE_INTO_CHANNEL)
                 self.restarts += 1
                 return
             now = time.monotonic()
@@ -421,9 +422,7 @@ class PortableDriver(SubmissionDriver):
                 found[name][pending.pop(0)] = exercise_death(frame, self.limits, now - started)
                 return
             else:
-                found[name][pending.pop(0)] = CallOutcome(
-                    "crashed", error_message=WROTE_INTO_CHANNEL
-                )
+                found[name][pending.pop(0)] = CallOutcome("crashed", reason=WROTE_INTO_CHANNEL)
                 self.restarts += 1
                 return
 

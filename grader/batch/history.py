@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.i18n import text
+from gdgrade.templating import environment
 from grader.batch.gradebook import Gradebook
 from grader.batch.standings import PENDING, Entry, Standing, score_text
 from grader.batch.tables import Table, csv_text, late_cells, late_word, write_atomic
-from grader.render import environment
 from grader.similarity.fingerprint import normalise
 from grader.similarity.units import units
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.i18n import text
+from gdgrade.templating import environment
 from grader import __version__
 from grader.batch.classview import class_view
 from grader.batch.gradebook import FAULT, UNREADABLE, Gradebook
@@ -25,7 +26,6 @@ from grader.batch.similar import FOLDER, SimilarityOptions, SimilarityPage, writ
 from grader.batch.standings import PENDING, Entry, Standing, score_text, standings
 from grader.batch.tables import EXPORT_FORMATS, ExportContext, write_atomic, write_export
 from grader.deadline import Deadline
-from grader.render import environment
 
 FEEDBACK_SUFFIX = {"html": ".html", "text": ".txt"}
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.i18n import text
+from gdgrade.templating import environment
 from grader.batch.gradebook import Gradebook
 from grader.batch.standings import Standing, safe_names
 from grader.batch.tables import write_atomic
-from grader.render import environment
 from grader.similarity.compare import PairView, Parameters, Similarity, compare_class
 from grader.similarity.view import side_by_side
 

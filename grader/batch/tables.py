@@ -117,9 +117,11 @@ def canvas_column(ctx: ExportContext) -> str:
 def canvas_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
     """Canvas's gradebook import: identity columns, a Points Possible row, one score column.
 
-    Canvas matches rows by ID (Canvas user id) or SIS User ID. The Canvas id comes from the
-    roster or from Canvas's own download file names; without either, the student id gdgrade
-    found (e.g. a 학번 file name) is put in SIS User ID.
+    Canvas matches rows by ID (Canvas user id) or SIS User ID, and its own gradebook export
+    fills both. ID is the Canvas id, from the roster or from Canvas's own download file
+    names. SIS User ID is the roster's SIS id, else the student's id (the 학번 of a file
+    name or the roster), for every student whose id is known as more than a Canvas id: one
+    column holds every such student's id, not only of those without a Canvas id.
     """
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", canvas_column(ctx)]
     rows = [["Points Possible", "", "", "", "", score_text(ctx.max_score)]]
@@ -129,7 +131,8 @@ def canvas_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
         canvas_id = (
             p.canvas_id if p and p.canvas_id else (s.student if e.layout == "canvas" else "")
         )
-        sis = p.sis_user_id if p and p.sis_user_id else ("" if canvas_id else s.student)
+        student = p.student if p else s.student
+        sis = p.sis_user_id if p and p.sis_user_id else ("" if student == canvas_id else student)
         name = (p.name if p else "") or e.name or s.student
         score = score_text(e.final) if e.status != PENDING else ""
         rows.append([name, canvas_id, sis, p.sis_login_id if p else "", p.section if p else "",

@@ -55,7 +55,8 @@ def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
     try:
         submission = load_submission(task.path)
     except SubmissionError as exc:
-        return empty_result(UNREADABLE, str(exc), assignment, time.monotonic() - started)
+        why = exc.said(assignment.lang)  # the student's report says it in their language
+        return empty_result(UNREADABLE, why, assignment, time.monotonic() - started)
     report = grade_submission(submission, assignment, sandbox, task.student, task.shown or None)
     return result_of(report, config, FORMATS[config.feedback_format])
 

@@ -91,14 +91,18 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gdgrade.sandbox.runners import grading_runner
+    from gdgrade.submission import SubmissionError
     from grader.grade import grade_path
     from grader.render import FORMATS
 
     assignment = assignment_from(args)
     require_seed(assignment)
     runner = grading_runner(args.no_isolation)
-    with runner as sandbox:
-        report = grade_path(args.path, assignment, sandbox, args.per_student or None)
+    try:
+        with runner as sandbox:
+            report = grade_path(args.path, assignment, sandbox, args.per_student or None)
+    except SubmissionError as exc:  # why, in the report's language
+        raise UsageError(exc.said(assignment.lang)) from None
     color = args.out is None and sys.stdout.isatty()
     output = FORMATS[args.format](report, assignment.lang, color=color)
     write_output(output, args.out)

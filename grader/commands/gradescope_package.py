@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _render(template: str, **context: Any) -> str:
-    from grader.render import environment
+    from gdgrade.templating import environment
 
     return environment().get_template(template).render(**context)
 

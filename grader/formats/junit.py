@@ -15,9 +15,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from gdgrade.i18n import text
+from gdgrade.messages import problem_message
 from gdgrade.report import ExerciseResult, GradeReport
 from gdgrade.safe_text import visible
-from grader.formats.view import CaseView, case_views, number
+from gdgrade.templating import number
+from grader.formats.view import CaseView, case_views
 
 
 def _seconds(value: float) -> str:
@@ -89,7 +91,7 @@ def _suite(root: ET.Element, report: GradeReport, e: ExerciseResult, lang: str) 
         outcomes.append("error")
     if e.status in ("missing", "error") and report.load.problems:
         ET.SubElement(suite, "system-err").text = "\n".join(
-            visible(f"[{p.kind}] {p.message}") for p in report.load.problems
+            visible(f"[{p.kind}] {problem_message(p, lang)}") for p in report.load.problems
         )
     suite.set("tests", str(len(outcomes)))
     suite.set("failures", str(outcomes.count("failure")))

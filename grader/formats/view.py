@@ -153,10 +153,5 @@ def exercise_stdout(views: Sequence[CaseView]) -> str:
     return next((v.stdout for v in ranked if v.stdout.strip()), "")
 
 
-def number(value: float) -> str:
-    """Points as people write them: 10, 7.5, 1.43."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
-
-
 def has_hidden(report: GradeReport) -> bool:
     return any(c.visibility == "hidden" for e in report.exercises for c in e.cases)
