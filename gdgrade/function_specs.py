@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -35,11 +35,7 @@ class FunctionSpec:
         return ["x"] if self.n == 0 else [f"x{j}" for j in range(self.n)]
 
     def sympy(self) -> list[Any]:
-        import sympy
-
-        names = self.variables()
-        symbols = {name: sympy.Symbol(name, real=True) for name in names}
-        return [sympy.sympify(e, locals=symbols) for e in self.exprs]
+        return list(_parsed(self.exprs, self.n))
 
     def symbols(self) -> list[Any]:
         import sympy
@@ -50,24 +46,14 @@ class FunctionSpec:
         """Python source over numpy for the child; computed on the trusted side."""
         if self.source:
             return self.source
-        from sympy.printing.numpy import NumPyPrinter
-
-        printer = NumPyPrinter({"fully_qualified_modules": True})
-        parts = [printer.doprint(e) for e in self.sympy()]
-        return parts[0] if self.output == "scalar" else "numpy.array([" + ", ".join(parts) + "])"
+        return _printed(self.exprs, self.n, self.output)
 
     def with_source(self) -> FunctionSpec:
         return FunctionSpec(self.exprs, self.n, self.output, self.numpy_source())
 
     def derivative(self) -> FunctionSpec:
         """f' (n == 0) or grad f (n > 0), exactly, by sympy."""
-        import sympy
-
-        (expr,) = self.sympy()
-        if self.n == 0:
-            return FunctionSpec((str(sympy.diff(expr, self.symbols()[0])),), 0, "scalar")
-        parts = tuple(str(sympy.diff(expr, s)) for s in self.symbols())
-        return FunctionSpec(parts, self.n, "vector")
+        return _derivative(self.exprs, self.n)
 
     @cached_property
     def callable(self) -> Callable[[Any], Any]:
@@ -87,6 +73,41 @@ class FunctionSpec:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FunctionSpec:
         return cls(tuple(data["exprs"]), int(data["n"]), data["output"], data.get("source", ""))
+
+
+# sympy's work on an expression, done once per expression in a process: a case set
+# parses, prints and differentiates the same few functions many times (the probes of a
+# finite difference share one f), and each takes sympy milliseconds.
+
+
+@lru_cache(maxsize=4096)
+def _parsed(exprs: tuple[str, ...], n: int) -> tuple[Any, ...]:
+    import sympy
+
+    names = ["x"] if n == 0 else [f"x{j}" for j in range(n)]
+    symbols = {name: sympy.Symbol(name, real=True) for name in names}
+    return tuple(sympy.sympify(e, locals=symbols) for e in exprs)
+
+
+@lru_cache(maxsize=4096)
+def _printed(exprs: tuple[str, ...], n: int, output: Output) -> str:
+    from sympy.printing.numpy import NumPyPrinter
+
+    printer = NumPyPrinter({"fully_qualified_modules": True})
+    parts = [printer.doprint(e) for e in _parsed(exprs, n)]
+    return parts[0] if output == "scalar" else "numpy.array([" + ", ".join(parts) + "])"
+
+
+@lru_cache(maxsize=4096)
+def _derivative(exprs: tuple[str, ...], n: int) -> FunctionSpec:
+    import sympy
+
+    spec = FunctionSpec(exprs, n)
+    (expr,) = _parsed(exprs, n)
+    if n == 0:
+        return FunctionSpec((str(sympy.diff(expr, spec.symbols()[0])),), 0, "scalar")
+    parts = tuple(str(sympy.diff(expr, s)) for s in spec.symbols())
+    return FunctionSpec(parts, n, "vector")
 
 
 _SAFE_BUILTINS: dict[str, Any] = {}

@@ -35,12 +35,17 @@ def cache_dir() -> Path:
 
 @cache
 def code_digest() -> str:
-    """Every source computed expectations depend on: the grader and the reference."""
-    from importlib.metadata import version
+    """Every source computed expectations depend on: both packages of the grader (test
+    functions, comparison and cases live in gdgrade too) and the reference, and the
+    versions of numpy and sympy (sympy's from its release file: importing sympy, or
+    importlib.metadata, would cost more than the cache saves on a warm run)."""
+    import numpy
 
-    versions = " ".join(version(d) for d in ("numpy", "sympy"))  # without importing sympy
-    h = hashlib.sha256(versions.encode())
-    for package in ("grader", "reference"):
+    h = hashlib.sha256(numpy.__version__.encode())
+    sympy = importlib.util.find_spec("sympy")
+    if sympy is not None and sympy.origin:
+        h.update(b"\0" + (Path(sympy.origin).parent / "release.py").read_bytes())
+    for package in ("grader", "gdgrade", "reference"):
         spec = importlib.util.find_spec(package)
         roots = spec.submodule_search_locations if spec else None
         for root in roots or ():

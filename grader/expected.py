@@ -8,6 +8,7 @@ arguments (so diagnosis can tell which mistake a wrong answer reproduces).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,15 +46,24 @@ def call(fn: Any, args: tuple[Any, ...]) -> Any:
 # --- tolerances ----------------------------------------------------------------------
 
 
-def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
-    """What error a correct forward/backward/central difference can have at this h."""
+@lru_cache(maxsize=1024)
+def _second_derivative(exprs: tuple[str, ...], n: int, j: int) -> Any:
+    """d²f/dx_j² as a numpy function of x (n == 0) or of x0..x{n-1}: once per function,
+    not once per case (the probes of one function share it)."""
     import sympy
 
+    f = FunctionSpec(exprs, n)
     (expr,) = f.sympy()
     symbols = f.symbols()
+    arguments = symbols[0] if n == 0 else symbols
+    return sympy.lambdify(arguments, sympy.diff(expr, symbols[j], 2), "numpy")
+
+
+def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
+    """What error a correct forward/backward/central difference can have at this h."""
     if f.n == 0:
         grid = np.linspace(x - h, x + h, 9)
-        second = sympy.lambdify(symbols[0], sympy.diff(expr, symbols[0], 2), "numpy")
+        second = _second_derivative(f.exprs, 0, 0)
         m2 = float(np.max(np.abs(np.broadcast_to(second(grid), grid.shape))))
         m0 = max(abs(float(f(x + s))) for s in (-h, 0.0, h))
         exact = float(f.derivative()(x))
@@ -61,8 +71,8 @@ def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -
     x = np.asarray(x, dtype=float)
     exact_grad = np.asarray(f.derivative()(x), dtype=float)
     bounds = []
-    for j, s in enumerate(symbols):
-        second = sympy.lambdify(symbols, sympy.diff(expr, s, 2), "numpy")
+    for j in range(f.n):
+        second = _second_derivative(f.exprs, f.n, j)
         offsets = np.linspace(-h, h, 9)
         m2 = max(abs(float(second(*(x + t * np.eye(len(x))[j])))) for t in offsets)
         m0 = max(abs(float(f(x + t * np.eye(len(x))[j]))) for t in (-h, 0.0, h))

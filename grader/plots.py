@@ -16,21 +16,16 @@ hidden ones when the report reveals them — so hidden inputs never leak through
 One picture per exercise: the first case not passed whose reference path is finite, or
 else the first such case (the longest run for the loss curves). Plot text has no words in
 any language (x, f(x), L(w), epoch, x_k): the legend and the explanation are HTML
-captions in the report's language, so Hangul never needs a font in matplotlib (the
-machine has none with Hangul glyphs). Text stays text (`svg.fonttype: none`, the
-browser's font draws it), points closer than a pixel or two to the previous one are
-dropped, coordinates keep two decimals: each picture stays around 10-25 kB.
+captions in the report's language. Text stays text (the browser's font draws it), points
+closer than a pixel or two to the previous one are dropped, coordinates keep one decimal:
+each picture stays a few kB.
 
-matplotlib is imported here only, and this module only by the HTML renderer. It draws
-through `matplotlib.figure.Figure` and the SVG canvas, so no GUI backend is selected and
-pyplot's global state is never touched.
+The pictures are written by grader/svg.py, a small chart writer over numpy: matplotlib
+took about a second per report to import and draw the same pictures.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,21 +36,22 @@ from gdgrade.compare import as_float_array
 from gdgrade.losses import loss
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from grader.formats.view import case_name, concealed
+from grader.svg import Axes
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"
 CURVE = "#555555"
 LABELLED_STEPS = 3
-MIN_PIXELS = 1.5
-
-_RC: dict[Any, Any] = {  # matplotlib types the keys as a Literal of its settings
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.linewidth": 0.6,
-    "grid.linewidth": 0.4,
-    "grid.color": "#cccccc",
+# The lecture's 'ro:' for the student, blue open squares joined for the reference (the
+# legend's swatches in templates/report.html.j2 are drawn alike).
+STUDENT_STYLE: dict[str, Any] = {"line": "dotted", "marker": "o", "width": 1.3, "size": 5}
+REFERENCE_STYLE: dict[str, Any] = {
+    "line": "solid",
+    "marker": "s",
+    "width": 1.0,
+    "size": 7,
+    "fill": "none",
+    "alpha": 0.85,
 }
 
 
@@ -158,72 +154,10 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
 # --- drawing ---------------------------------------------------------------------------
 
 
-def _thin(ax: Any, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points within MIN_PIXELS of the last kept one: the same picture, a smaller file."""
-    keep = np.isfinite(xs) & np.isfinite(ys)
-    xs, ys = xs[keep], ys[keep]
-    if len(xs) < 3:
-        return xs, ys
-    screen = ax.transData.transform(np.column_stack([xs, ys]))
-    kept, last = [0], screen[0]
-    for i in range(1, len(xs)):
-        if np.hypot(*(screen[i] - last)) >= MIN_PIXELS or i == len(xs) - 1:
-            kept.append(i)
-            last = screen[i]
-    return xs[kept], ys[kept]
-
-
-_SVG = "http://www.w3.org/2000/svg"
-_XLINK = "http://www.w3.org/1999/xlink"
-_ATTRIBUTE = re.compile(r'(\s(?:d|x|y|transform|viewBox)=")([^"]*)(")')
-_LONG_NUMBER = re.compile(r"(\d+\.\d)\d+")
-
-
-def _flatten(parent: ET.Element, used: set[str]) -> None:
-    """Unwrap groups that carry no attribute and drop ids nothing refers to."""
-    children: list[ET.Element] = []
-    for child in parent:
-        _flatten(child, used)
-        if child.get("id") not in used:
-            child.attrib.pop("id", None)
-        if child.tag == f"{{{_SVG}}}g" and not child.attrib:
-            children.extend(child)
-        else:
-            children.append(child)
-    parent[:] = children
-
-
-def compact_svg(svg: str) -> str:
-    """matplotlib's SVG made inline-ready and small: no XML prolog, doctype or comments,
-    no bare groups, no ids nothing refers to, no no-op rotations, coordinates to 0.1 pt."""
-    ET.register_namespace("", _SVG)
-    ET.register_namespace("xlink", _XLINK)
-    root = ET.fromstring(svg[svg.index("<svg") :])
-    used = set(re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
-    _flatten(root, used)
-    out = ET.tostring(root, encoding="unicode")
-    out = re.sub(r' transform="rotate\(-?0 [^)]*\)"', "", out)
-    out = _ATTRIBUTE.sub(
-        lambda m: m.group(1) + _LONG_NUMBER.sub(r"\1", m.group(2)) + m.group(3), out
-    )
-    return re.sub(r"\s*\n\s*", "\n", out).strip() + "\n"
-
-
-def _draw(key: str, paint: Callable[[Any], None]) -> str:
-    import matplotlib
-    from matplotlib.figure import Figure as MplFigure
-
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"gdgrade-{key}"}):
-        # Constrained layout keeps every tick label inside the picture (none clipped).
-        figure = MplFigure(figsize=(4.8, 3.0), layout="constrained")
-        paint(figure.subplots())
-        buffer = io.StringIO()
-        figure.savefig(
-            buffer,
-            format="svg",
-            metadata={"Creator": None, "Date": None, "Format": None, "Type": None},
-        )
-    return compact_svg(buffer.getvalue())
+def _draw(paint: Callable[[Axes], None]) -> str:
+    ax = Axes()
+    paint(ax)
+    return ax.svg()
 
 
 def _window(reference: np.ndarray, student: np.ndarray | None, start: float) -> tuple[float, float]:
@@ -281,7 +215,7 @@ def _path_height(
 
 
 def _label_steps(
-    ax: Any,
+    ax: Axes,
     f: Callable[[np.ndarray], np.ndarray],
     steps: list[tuple[int, float]],
     lo: float,
@@ -294,14 +228,14 @@ def _label_steps(
         y = f(np.array([x]))[0]
         if not (np.isfinite(y) and lo <= x <= hi):
             continue
-        at = ax.transData.transform((x, y))
-        if any(np.hypot(*(at - p)) < LABEL_GAP for p in placed):
+        (at,) = ax.to_pixels([x], [y])
+        if not np.isfinite(at).all() or any(np.hypot(*(at - p)) < LABEL_GAP for p in placed):
             continue
         placed.append(at)
-        ax.annotate(f"$x_{{{k}}}$", (x, y), xytext=(3, 4), textcoords="offset points", fontsize=8)
+        ax.annotate(("x", str(k)), (x, y), size=10)
 
 
-def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
+def descent_figure(exercise: str, case: CaseResult, name: str) -> Figure:
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
     reference = path[:, 0]
@@ -311,31 +245,28 @@ def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figu
     lo, hi = _window(reference, student, start)
     f = _curve(exercise, case, lo, hi)
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         grid = np.linspace(lo, hi, 200)
         curve = f(grid)
-        ax.plot(grid, curve, color=CURVE, linewidth=1)
         ax.set_xlim(lo, hi)
         points = np.concatenate([[start], reference, student if student is not None else []])
         points = points[np.isfinite(points) & (points >= lo) & (points <= hi)]
         ax.set_ylim(*_path_height(f, points, curve))
-        rx, ry = _thin(ax, reference, f(reference))
-        ax.plot(rx, ry, "s-", color=REFERENCE, mfc="none", ms=6, lw=0.8, alpha=0.8)
+        ax.plot(grid, curve, CURVE, line="solid", width=1.2)
+        ax.plot(reference, f(reference), REFERENCE, **REFERENCE_STYLE, thin=True)
         labelled = student if student is not None else reference
         if student is not None:
-            sx, sy = _thin(ax, student, f(student))
-            ax.plot(sx, sy, "o:", color=STUDENT, ms=3.5, lw=1)
+            ax.plot(student, f(student), STUDENT, **STUDENT_STYLE, thin=True)
         y0 = f(np.array([start]))[0]
         if np.isfinite(y0):
-            ax.plot([start], [y0], "D", color="#000000", mfc="#ffffff", ms=6, mew=1.2, zorder=5)
+            ax.plot([start], [y0], "#000000", marker="D", size=8, fill="#ffffff", edge=1.5)
         steps = [(0, start)] + [(k + 1, x) for k, x in enumerate(labelled[:LABELLED_STEPS])]
         _label_steps(ax, f, steps, lo, hi)
-        ax.grid(True)
-        ax.set_xlabel("x")
-        ax.set_ylabel("f(x)" if exercise == "gradient_descent" else r"$f(x) - \min f$")
+        ax.xlabel = "x"
+        ax.ylabel = "f(x)" if exercise == "gradient_descent" else "f(x) \u2212 min f"
 
     kind = "descent" if exercise == "gradient_descent" else "momentum"
-    return Figure(kind, name, _draw(key, paint), student is not None)
+    return Figure(kind, name, _draw(paint), student is not None)
 
 
 def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float) -> bool:
@@ -348,7 +279,7 @@ def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float)
     return bool(np.all(np.isfinite(gap)) and gap.max(initial=0.0) < 0.01 * (hi - lo))
 
 
-def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure | None:
+def steps_figure(exercise: str, case: CaseResult, name: str) -> Figure | None:
     """x_k against k for a failing case whose paths look alike on f(x): a shifted path or
     one step too few or too many shows here, the count of steps written at each end."""
     path = _reference_path(exercise, case)
@@ -364,46 +295,34 @@ def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure
     if not look_alike(reference, student, lo, hi):
         return None
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         ks, ms = np.arange(1, len(reference) + 1), np.arange(1, len(student) + 1)
-        ax.set_xscale("log")
+        ax.x.log = True
         ax.set_xlim(0.8, 1.3 * max(len(ks), len(ms)))
         both = np.concatenate([reference, student])
         both = both[np.isfinite(both)]
         if both.size:
             pad = max(0.08 * float(np.ptp(both)), 1e-9)
             ax.set_ylim(float(both.min()) - pad, float(both.max()) + pad)
-        ax.plot(*_thin(ax, ks, reference), "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8)
-        ax.plot(*_thin(ax, ms, student), "o:", color=STUDENT, ms=3, lw=1)
-        for k, x, color, dy in ((ks, reference, REFERENCE, -12), (ms, student, STUDENT, 6)):
+        ax.plot(ks, reference, REFERENCE, **{**REFERENCE_STYLE, "size": 7}, thin=True)
+        ax.plot(ms, student, STUDENT, **{**STUDENT_STYLE, "size": 4}, thin=True)
+        for k, x, color, dy in ((ks, reference, REFERENCE, 15), (ms, student, STUDENT, -7)):
             if np.isfinite(x[-1]):
-                ax.annotate(
-                    f"{len(k)}",
-                    (k[-1], x[-1]),
-                    xytext=(-4, dy),
-                    textcoords="offset points",
-                    ha="right",
-                    color=color,
-                    fontsize=8,
-                )
-        ax.grid(True)
-        ax.set_xlabel("k")
-        ax.set_ylabel("$x_k$")
+                ax.annotate(f"{len(k)}", (k[-1], x[-1]), (-5, dy), color, anchor="end")
+        ax.xlabel = "k"
+        ax.ylabel = ("x", "k")
 
-    return Figure("steps", name, _draw(f"{key}-steps", paint), True)
+    return Figure("steps", name, _draw(paint), True)
 
 
-def _loss_axes(ax: Any) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(True, which="major")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("L(w)")
+def _loss_axes(ax: Axes) -> None:
+    ax.y.log = True
+    ax.x.integer = True
+    ax.xlabel = "epoch"
+    ax.ylabel = "L(w)"
 
 
-def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
+def loss_figure(exercise: str, case: CaseResult, name: str) -> Figure:
     X, y, w0 = case.args[0], case.args[1], case.args[2]
     width = np.asarray(w0).size
     path = _reference_path(exercise, case)
@@ -412,15 +331,13 @@ def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
     got = path_of(case.outcome.value, 1, width)
     student = epoch_losses(X, y, w0, got) if got is not None else None
 
-    def paint(ax: Any) -> None:
-        ax.plot(
-            np.arange(len(reference)), reference, "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8
-        )
+    def paint(ax: Axes) -> None:
+        ax.plot(np.arange(len(reference)), reference, REFERENCE, **REFERENCE_STYLE)
         if student is not None and np.isfinite(student).any():
-            ax.plot(np.arange(len(student)), student, "o:", color=STUDENT, ms=3.5, lw=1)
+            ax.plot(np.arange(len(student)), student, STUDENT, **STUDENT_STYLE)
         _loss_axes(ax)
 
-    return Figure("loss", name, _draw(key, paint), student is not None)
+    return Figure("loss", name, _draw(paint), student is not None)
 
 
 def sgd_update_losses(
@@ -465,14 +382,14 @@ def sgd_batch_figure(report: GradeReport, lang: str) -> Figure | None:
     updates = sgd_update_losses(X, y, w0, learning_rate, n_epochs, rng)
     sgd, batch = epoch_losses(X, y, w0, ps), epoch_losses(X, y, w0, pb)
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         steps = np.arange(len(updates)) / len(y)
-        ax.plot(steps, updates, "-", color=STUDENT, lw=0.7, alpha=0.45)
-        ax.plot(np.arange(len(sgd)), sgd, "o", color=STUDENT, ms=3.5)
-        ax.plot(np.arange(len(batch)), batch, "s-", color=REFERENCE, ms=4, lw=1, mfc="none")
+        ax.plot(steps, updates, STUDENT, line="solid", width=0.9, alpha=0.45)
+        ax.plot(np.arange(len(sgd)), sgd, STUDENT, marker="o", size=5)
+        ax.plot(np.arange(len(batch)), batch, REFERENCE, **{**REFERENCE_STYLE, "width": 1.3})
         _loss_axes(ax)
 
-    return Figure("sgd_batch", case_name(s, lang), _draw("sgd-vs-batch", paint), True)
+    return Figure("sgd_batch", case_name(s, lang), _draw(paint), True)
 
 
 def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
@@ -484,13 +401,12 @@ def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
         case = choose(report, e)
         if case is None:
             continue
-        key = f"{e.id}-{case.id}"
         if e.id in _START:
             name = case_name(case, lang)
-            steps = steps_figure(e.id, case, name, key)
-            out[e.id] = [descent_figure(e.id, case, name, key), *([steps] if steps else [])]
+            steps = steps_figure(e.id, case, name)
+            out[e.id] = [descent_figure(e.id, case, name), *([steps] if steps else [])]
         else:
-            out[e.id] = [loss_figure(e.id, case, case_name(case, lang), key)]
+            out[e.id] = [loss_figure(e.id, case, case_name(case, lang))]
     both = sgd_batch_figure(report, lang)
     if both is not None:
         out.setdefault("sgd", []).append(both)

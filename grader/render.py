@@ -3,8 +3,8 @@
 Human formats (terminal text, Markdown, HTML) are jinja2 templates in templates/; they get
 the report and helpers — `t` (catalogue text in the report's language), `cases(e)` (the
 shared per-case view: points, hidden-case policy, safe text) — and build no text in
-Python. Machine formats live in grader/formats/. matplotlib is imported only when an
-HTML report is drawn, never on the grading path.
+Python. Machine formats live in grader/formats/. The HTML report's pictures are drawn
+by grader/plots.py (imported only when an HTML report is drawn).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from gdgrade.safe_text import (
     json_text,
 )
 from gdgrade.visibility import evidence
-from grader.formats import github, gradescope, junit
 from grader.formats.view import case_views, exercise_stdout, has_hidden
 
 
@@ -56,7 +55,7 @@ def render_markdown(report: GradeReport, lang: str, color: bool = False) -> str:
 
 def render_html(report: GradeReport, lang: str, color: bool = False) -> str:
     """One self-contained HTML page: inline CSS, pictures as inline SVG, no network."""
-    from grader.plots import figures  # matplotlib, only now
+    from grader.plots import figures  # only now: the other formats draw no pictures
 
     css = resources.files("gdgrade.templates").joinpath("report.css").read_text("utf-8")
     return render("report.html.j2", report, lang, css=css, figures=figures(report, lang))
@@ -70,6 +69,8 @@ def render_json(report: GradeReport, lang: str, color: bool = False) -> str:
 def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> str:
     """Gradescope's results.json; the whole Markdown report is its top-level output, which
     students see before the grades are published: hidden cases at most as verdicts there."""
+    from grader.formats import gradescope  # each machine format only when asked for
+
     shown = report
     if report.hidden_visibility == "published" and not report.reveal_hidden:
         shown = replace(report, hidden_visibility="verdict")
@@ -79,12 +80,16 @@ def render_gradescope(report: GradeReport, lang: str, color: bool = False) -> st
 
 def render_junit(report: GradeReport, lang: str, color: bool = False) -> str:
     """JUnit XML: a testsuite per exercise, a testcase per case (junit-10.xsd)."""
+    from grader.formats import junit
+
     return junit.render(report, lang)
 
 
 def render_github(report: GradeReport, lang: str, color: bool = False) -> str:
     """GitHub Classroom's runner result JSON; the Markdown report also goes to the job's
     step summary when GITHUB_STEP_SUMMARY names a file."""
+    from grader.formats import github
+
     github.append_step_summary(render_markdown(report, lang), lang=lang)
     return json_text(github.runner_result(report, lang))
 
