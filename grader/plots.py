@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from gdgrade.compare import as_float_array
+from gdgrade.contract import BY_NAME
 from gdgrade.losses import loss
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from grader.formats.view import case_name, concealed
@@ -96,23 +97,41 @@ def epoch_losses(X: np.ndarray, y: np.ndarray, w0: np.ndarray, path: np.ndarray)
 # --- choosing cases --------------------------------------------------------------------
 
 
-_PATH_INDEX = {
-    "gradient_descent": 2,
-    "momentum_descent": None,
-    "batch_gradient_descent": 1,
-    "sgd": 1,
-    "minibatch_gd": 1,
-}
-_START = {"gradient_descent": 2, "momentum_descent": 1}  # position of x0 in the arguments
+CURVES = ("descent", "momentum")  # pictures drawn over f(x); "loss" is drawn per epoch
+
+
+def _on_a_curve(exercise: str) -> bool:
+    return BY_NAME[exercise].picture in CURVES
+
+
+def _path_index(exercise: str) -> int | None:
+    """Where the iterates are in the result: the declared path part, else a part named
+    "path"; None when the result is the path itself."""
+    signature = BY_NAME[exercise]
+    if not signature.returns:
+        return None
+    return signature.returns.index(signature.path_part or "path")
+
+
+def _arg(exercise: str, case: CaseResult, name: str) -> Any:
+    return case.args[BY_NAME[exercise].params.index(name)]
+
+
+def _start(exercise: str, case: CaseResult) -> Any:
+    index = BY_NAME[exercise].start_index
+    assert index is not None  # every exercise with a picture declares its start
+    return case.args[index]
 
 
 def _reference_path(exercise: str, case: CaseResult) -> np.ndarray | None:
-    if exercise in _START:
-        if np.ndim(case.args[_START[exercise]]) != 0:
+    if _on_a_curve(exercise):
+        if np.ndim(_start(exercise, case)) != 0:
             return None  # only scalar problems are drawn on a curve
-        path = path_of(case.expected, _PATH_INDEX[exercise], 1)
+        path = path_of(case.expected, _path_index(exercise), 1)
     else:
-        path = path_of(case.expected, 1, np.asarray(case.args[2]).size)
+        path = path_of(
+            case.expected, _path_index(exercise), np.asarray(_start(exercise, case)).size
+        )
     if path is None or not np.isfinite(path).all():
         return None
     return path
@@ -120,9 +139,9 @@ def _reference_path(exercise: str, case: CaseResult) -> np.ndarray | None:
 
 def _diverges(exercise: str, case: CaseResult, path: np.ndarray) -> bool:
     """A run meant to blow up: a poor picture of anything but the blow-up."""
-    if exercise in _START:
+    if _on_a_curve(exercise):
         return bool(np.abs(path).max(initial=0.0) > 1e6)
-    X, y, w0 = case.args[0], case.args[1], case.args[2]
+    X, y, w0 = _arg(exercise, case, "X"), _arg(exercise, case, "y"), _start(exercise, case)
     losses = epoch_losses(X, y, w0, path)
     return not losses[-1] <= losses[0]  # NaN (overflow) counts as diverged
 
@@ -138,11 +157,11 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
     ]
     if not fit:
         return None
-    loss_curve = exercise.id not in _START
+    loss_curve = not _on_a_curve(exercise.id)
 
     def rank(c: CaseResult) -> tuple[bool, bool, bool, int]:
-        width = 1 if not loss_curve else np.asarray(c.args[2]).size
-        readable = path_of(c.outcome.value, _PATH_INDEX[exercise.id], width) is not None
+        width = 1 if not loss_curve else np.asarray(_start(exercise.id, c)).size
+        readable = path_of(c.outcome.value, _path_index(exercise.id), width) is not None
         path = _reference_path(exercise.id, c)
         assert path is not None  # `fit` holds only such cases
         steps = -len(path) if loss_curve else 0
@@ -176,15 +195,15 @@ def _curve(
     exercise: str, case: CaseResult, lo: float, hi: float
 ) -> Callable[[np.ndarray], np.ndarray]:
     """f itself, or for momentum_descent f' integrated (lowest point in the window at 0)."""
-    if exercise == "gradient_descent":
-        f = case.args[0]
+    if BY_NAME[exercise].picture == "descent":
+        f = _arg(exercise, case, "f")
 
         def values(x: np.ndarray) -> np.ndarray:
             with np.errstate(all="ignore"):
                 return np.broadcast_to(np.asarray(f(x), dtype=float), np.shape(x))
 
         return values
-    fp = case.args[0]
+    fp = _arg(exercise, case, "fp")
     grid = np.linspace(lo, hi, 801)
     with np.errstate(all="ignore"):
         slope = np.broadcast_to(np.asarray(fp(grid), dtype=float), grid.shape)
@@ -239,9 +258,9 @@ def descent_figure(exercise: str, case: CaseResult, name: str) -> Figure:
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
     reference = path[:, 0]
-    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    got = path_of(case.outcome.value, _path_index(exercise), 1)
     student = got[:, 0] if got is not None else None
-    start = float(case.args[_START[exercise]])
+    start = float(_start(exercise, case))
     lo, hi = _window(reference, student, start)
     f = _curve(exercise, case, lo, hi)
 
@@ -263,9 +282,9 @@ def descent_figure(exercise: str, case: CaseResult, name: str) -> Figure:
         steps = [(0, start)] + [(k + 1, x) for k, x in enumerate(labelled[:LABELLED_STEPS])]
         _label_steps(ax, f, steps, lo, hi)
         ax.xlabel = "x"
-        ax.ylabel = "f(x)" if exercise == "gradient_descent" else "f(x) \u2212 min f"
+        ax.ylabel = "f(x)" if kind == "descent" else "f(x) \u2212 min f"
 
-    kind = "descent" if exercise == "gradient_descent" else "momentum"
+    kind = BY_NAME[exercise].picture or "descent"
     return Figure(kind, name, _draw(paint), student is not None)
 
 
@@ -286,11 +305,11 @@ def steps_figure(exercise: str, case: CaseResult, name: str) -> Figure | None:
     if case.status == "passed" or path is None:
         return None
     reference = path[:, 0]
-    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    got = path_of(case.outcome.value, _path_index(exercise), 1)
     if got is None or not len(got):
         return None
     student = got[:, 0]
-    start = float(case.args[_START[exercise]])
+    start = float(_start(exercise, case))
     lo, hi = _window(reference, student, start)
     if not look_alike(reference, student, lo, hi):
         return None
@@ -323,7 +342,7 @@ def _loss_axes(ax: Axes) -> None:
 
 
 def loss_figure(exercise: str, case: CaseResult, name: str) -> Figure:
-    X, y, w0 = case.args[0], case.args[1], case.args[2]
+    X, y, w0 = _arg(exercise, case, "X"), _arg(exercise, case, "y"), _start(exercise, case)
     width = np.asarray(w0).size
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
@@ -396,12 +415,12 @@ def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
     """The pictures of each exercise, by exercise id."""
     out: dict[str, list[Figure]] = {}
     for e in report.exercises:
-        if e.id not in _PATH_INDEX:
+        if BY_NAME[e.id].picture is None:
             continue
         case = choose(report, e)
         if case is None:
             continue
-        if e.id in _START:
+        if _on_a_curve(e.id):
             name = case_name(case, lang)
             steps = steps_figure(e.id, case, name)
             out[e.id] = [descent_figure(e.id, case, name), *([steps] if steps else [])]
