@@ -31,12 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from gdgrade.function_specs import FunctionSpec, build
+from gdgrade.json_values import RngSpec
+from gdgrade.sandbox import Limits
+from gdgrade.submission import load_submission
 from grader.assignment import Assignment, load_assignment
-from grader.functions import FunctionSpec, build
 from grader.grade import case_set
-from grader.sandbox import Limits
-from grader.submission import load_submission
-from grader.values import RngSpec
 
 from .measure import BENCHMARK_SEED
 

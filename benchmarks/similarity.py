@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from planted_class import large_class, planted_class  # noqa: E402
 
-from grader.contract import EXERCISE_IDS  # noqa: E402
+from gdgrade.contract import EXERCISE_IDS  # noqa: E402
 from grader.similarity.compare import THRESHOLD, Parameters, compare_class, starter_sources  # noqa: E402
 
 Pair = frozenset[str]

@@ -29,11 +29,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from gdgrade.report_json import to_json
+from gdgrade.sandbox import Sandbox
 from grader import grade as grade_module
 from grader.assignment import Assignment, load_assignment
 from grader.case_cache import CACHE_ENV
-from grader.report import to_json
-from grader.sandbox import Sandbox
 
 from .measure import BENCHMARK_SEED, summary_ms
 
@@ -81,11 +81,11 @@ def case_set_costs(assignment: Assignment) -> dict[str, Any]:
 
 def _stage_functions() -> list[tuple[ModuleType, str]]:
     """(module, name) of each stage function, in the namespace it is called from: the
-    judging stages moved from grader.grade to grader.judging; a stage found in neither is
+    judging stages moved from grader.grade to gdgrade.exercise_grading; a stage found in neither is
     left out (and missing from the report) rather than guessed."""
     namespaces = [grade_module]
     with contextlib.suppress(ImportError):
-        namespaces.insert(0, importlib.import_module("grader.judging"))
+        namespaces.insert(0, importlib.import_module("gdgrade.exercise_grading"))
     found = [(grade_module, "load_submission"), (grade_module, "grade_exercise")]
     for name in ("judge", "diagnose", "score_exercise"):
         module = next((m for m in namespaces if hasattr(m, name)), None)

@@ -1,29 +1,34 @@
 """Regenerate the generated part of what students receive, from the hand-written sources.
 
-    python exercises/build.py           # rewrite public_cases.json, statements' examples, notebook
+    python exercises/build.py           # rewrite what is stale: cases, expectations, examples
     python exercises/build.py --check   # only report stale files (exit 1 if any)
 
-Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (cases.py)
-and the examples (examples.py). Generated: every expected value, every number in a worked
-example, and starter.ipynb. Each function below returns the text a file should have, so a
-test can regenerate in memory and compare with what is stored.
+Hand-written: exercise.json, the statements' prose, starter.py, the case inputs (case_inputs.py)
+and the examples (examples.py). Generated: every expected value (`public_cases.json`, and
+`public_expectations.json`, what the student's check judges with: tolerances and the known
+mistakes' outputs on each public case), every number in a worked example, and
+starter.ipynb. Each function below returns the text a file should have, so a test can
+regenerate in memory and compare with what is stored.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from gdgrade.exercises import catalog, examples, notebook, statements
-from gdgrade.exercises.cases import CASE_INPUTS, CaseInput
+from gdgrade.exercises.case_inputs import CASE_INPUTS, CaseInput
 
 import reference
-from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.values import RngSpec, decode, encode
+from gdgrade import public_expectations
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.exercise_data import cases_from_json
+from gdgrade.json_values import RngSpec, decode, encode
 
 # A public case file is current when its structure, strings and integers are what the
 # reference gives now and every float is within this tolerance of the fresh value
@@ -82,6 +87,18 @@ def case_file_text(exercise: str) -> str:
     return head + ",\n".join(lines) + "\n]}\n"
 
 
+def expectations_file_text(exercise: str) -> str:
+    """The public cases' expectations, computed from the case file as built now; one
+    expectation per line, so a diff shows which case changed."""
+    from grader.expected import expectations
+
+    cases = cases_from_json(exercise, case_file(exercise))
+    data = public_expectations.dump(exercise, expectations(cases))
+    lines = [json.dumps(item, ensure_ascii=False) for item in data["expectations"]]
+    head = f'{{"format": {data["format"]}, "exercise": {json.dumps(exercise)}, "expectations": [\n'
+    return head + ",\n".join(lines) + "\n]}\n"
+
+
 def statement_text(exercise: str, lang: str) -> str:
     return statements.statement(exercise, lang)
 
@@ -101,14 +118,27 @@ def notebook_text() -> str:
     return notebook.text(notebook.build(parts))
 
 
+SCHEMA_PATH = catalog.ROOT.parent / "grader" / "schema" / "report.schema.json"
+_SCHEMA_IDS = re.compile(r'("id": \{"enum": \[)[^\]]*(\]\})')
+
+
+def schema_text() -> str:
+    """The report schema with the exercise ids of the registry as its enum."""
+    ids = ", ".join(json.dumps(e) for e in EXERCISE_IDS)
+    text = SCHEMA_PATH.read_text(encoding="utf-8")
+    return _SCHEMA_IDS.sub(lambda m: m.group(1) + ids + m.group(2), text, count=1)
+
+
 def generated_files() -> dict[Path, str]:
     """Every generated file and the text it should have now."""
     files: dict[Path, str] = {}
     for exercise in EXERCISE_IDS:
         files[catalog.cases_path(exercise)] = case_file_text(exercise)
+        files[catalog.expectations_path(exercise)] = expectations_file_text(exercise)
         for lang in catalog.LANGUAGES:
             files[catalog.statement_path(exercise, lang)] = statement_text(exercise, lang)
     files[catalog.NOTEBOOK_PATH] = notebook_text()
+    files[SCHEMA_PATH] = schema_text()
     return files
 
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES: tuple[str, ...] = ("ko", "en")
@@ -38,6 +38,10 @@ def cases_path(exercise: str) -> Path:
     return exercise_dir(exercise) / "public_cases.json"
 
 
+def expectations_path(exercise: str) -> Path:
+    return exercise_dir(exercise) / "public_expectations.json"
+
+
 NOTEBOOK_PATH = ROOT / "starter.ipynb"
 
 __all__ = [
@@ -47,6 +51,7 @@ __all__ = [
     "ROOT",
     "cases_path",
     "exercise_dir",
+    "expectations_path",
     "metadata",
     "starter_path",
     "statement_path",

@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 TITLE = """\
 # 경사하강법 실습 / Gradient descent exercises
 
-강의 「경사하강법」의 연습 9개입니다. 연습마다 문제 설명(한국어, 그 아래 영어), 시작 코드 셀, \
-예시를 실행해 보는 확인 셀이 차례로 있습니다.
+강의 「경사하강법」의 연습 {count}개입니다. 연습마다 문제 설명(한국어, 그 아래 영어), \
+시작 코드 셀, 예시를 실행해 보는 확인 셀이 차례로 있습니다.
 
 - 시작 코드 셀의 `# TODO` 부분을 채우고 `raise NotImplementedError`를 지우세요.
 - 함수 이름과 매개변수의 **순서**는 바꾸지 마세요. 채점기는 함수를 위치 인자로 호출하므로 \
@@ -33,7 +33,7 @@ TITLE = """\
 
 ---
 
-Nine exercises from the lecture on gradient descent. Each has its statement (Korean, then \
+The {count} exercises of the lecture on gradient descent. Each has its statement (Korean, then \
 English), a cell with the starter code, and a "try it" cell that runs the worked example.
 
 - Fill in the `# TODO` of each starter cell and remove `raise NotImplementedError`.
@@ -101,7 +101,8 @@ def starter_cell_source(starter: str) -> str:
 
 
 def build(exercises: list[ExerciseCells]) -> NotebookNode:
-    cells = [_markdown("title", TITLE), _code("imports", IMPORTS)]
+    title = TITLE.replace("{count}", str(len(exercises)))
+    cells = [_markdown("title", title), _code("imports", IMPORTS)]
     for ex in exercises:
         tag = f"ex{ex.number}"
         cells += [

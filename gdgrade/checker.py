@@ -2,8 +2,8 @@
 stages as grading (judge -> diagnose -> score), with a verdict per function.
 
 It never sees a hidden case: the only cases it knows are the public ones, whose
-expectations come from `gdgrade.expectations` (computed in the full install, stored in
-the release). It prints nothing; the CLI, the notebook and pytest present its report.
+expectations are data stored beside each exercise (`gdgrade.public_expectations`), the same
+in every install. It prints nothing; the CLI, the notebook and pytest present its report.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from grader.contract import BY_NAME, EXERCISE_IDS
-from grader.exercises import load_exercise
-from grader.expectation import Expectation
-from grader.judging import exercise_result
-from grader.model import LoadReport
-from grader.report import CaseResult, ExerciseResult
-from grader.results import Diagnosis
-from grader.sandbox.driver import SubmissionRun
-from grader.submission import Submission
-
-from .expectations import public_expectations
+from gdgrade.case import LoadReport
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.diagnose import Diagnosis
+from gdgrade.exercise_data import load_exercise
+from gdgrade.exercise_grading import exercise_result
+from gdgrade.expectation import Expectation
+from gdgrade.public_expectations import public_expectations
+from gdgrade.report import CaseResult, ExerciseResult
+from gdgrade.sandbox.driver import SubmissionRun
+from gdgrade.submission import Submission
 
 if TYPE_CHECKING:
-    from grader.sandbox.runners import Runner
+    from gdgrade.sandbox.runners import Runner
 
 # passed: every public case passes; failed: something to fix; todo: the starter's
 # `raise NotImplementedError` is still there; missing: not defined; error: our fault.
@@ -147,7 +146,7 @@ def check_submission(
     exercises: Sequence[str] = (),
     name: str | None = None,
 ) -> CheckReport:
-    """Run the public cases of `exercises` (all nine when empty) on one submission."""
+    """Run the public cases of `exercises` (all when empty) on one submission."""
     started = time.monotonic()
     chosen = tuple(e for e in EXERCISE_IDS if e in exercises) if exercises else EXERCISE_IDS
     sets = {e: public_expectations(e) for e in chosen}

@@ -18,14 +18,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.contract import EXERCISE_IDS
-from grader.i18n import text
-from grader.model import LoadProblem
-from grader.submission import Submission
-
-from .checker import CheckReport, check_submission
-from .display import choose_lang
-from .kernel_source import Extracted, extract
+from gdgrade.case import LoadProblem
+from gdgrade.checker import CheckReport, check_submission
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.display import choose_lang
+from gdgrade.i18n import text
+from gdgrade.kernel_source import Extracted, extract
+from gdgrade.submission import Submission
 
 NOTEBOOK_NAME = "notebook"
 
@@ -75,12 +74,12 @@ class CheckResult:
         return self.report.ok
 
     def _repr_html_(self) -> str:
-        from .display import render_check_html
+        from gdgrade.display import render_check_html
 
         return render_check_html(self.report, self.lang)
 
     def __str__(self) -> str:
-        from .display import render_check_text
+        from gdgrade.display import render_check_text
 
         return render_check_text(self.report, self.lang)
 
@@ -102,7 +101,7 @@ def check_namespace(
     if sandbox is not None:
         report = check_submission(submission, sandbox, chosen, name=NOTEBOOK_NAME)
     else:
-        from grader.sandbox.runners import CheckRunner, requested_runner
+        from gdgrade.sandbox.runners import CheckRunner, requested_runner
 
         with CheckRunner(requested_runner(None)) as fresh:  # sandbox, or portable elsewhere
             report = check_submission(submission, fresh, chosen, name=NOTEBOOK_NAME)

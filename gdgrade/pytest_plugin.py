@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.contract import EXERCISE_IDS
-from grader.i18n import text
-
-from .checker import CheckReport, check_submission
-from .display import choose_lang, render_exercise_text
+from gdgrade.checker import CheckReport, check_submission
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.display import choose_lang, render_exercise_text
+from gdgrade.i18n import text
 
 EXERCISES = EXERCISE_IDS
 DEFAULT_SUBMISSION = "solution.py"
@@ -43,8 +42,8 @@ def check_lang(pytestconfig: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def public_check(pytestconfig: pytest.Config) -> CheckReport:
-    from grader.sandbox.runners import CheckRunner, requested_runner
-    from grader.submission import SubmissionError, load_submission
+    from gdgrade.sandbox.runners import CheckRunner, requested_runner
+    from gdgrade.submission import SubmissionError, load_submission
 
     path = Path(pytestconfig.getoption("--submission"))
     if not path.is_absolute():

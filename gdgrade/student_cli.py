@@ -2,48 +2,20 @@
 
 The full install's command line (`grader.cli`) also grades and builds releases; those
 need the reference implementations and the hidden-case generator, which a release does
-not contain. `check` is the same module in both.
+not contain. Both are built with the same toolkit (`gdgrade.commands`).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import NoReturn
 
-from grader import __version__
-from grader.commands import check
-from grader.errors import EXIT_USAGE, UsageError
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gdgrade", description="Check gradient descent exercises.")
-    parser.add_argument("--version", action="version", version=f"gdgrade {__version__}")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    check.register(commands)
-    return parser
+from gdgrade import commands
+from gdgrade.commands import check
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        return args.run(args)
-    except UsageError as exc:
-        print(f"gdgrade: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("gdgrade: interrupted", file=sys.stderr)
-        return 130
+    parser = commands.build_parser("Check gradient descent exercises.", [check])
+    return commands.main(parser, argv)
 
 
 if __name__ == "__main__":

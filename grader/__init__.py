@@ -1,3 +1,7 @@
-"""gdgrade's grader: load, run in isolation, compare, diagnose, score, report."""
+"""The instructor's side of gdgrade: hidden cases, expected values from the reference,
+grading and batch commands, exports and the student release. It builds on the student
+package `gdgrade`, which never imports it."""
 
-__version__ = "0.1.0"
+from gdgrade import __version__
+
+__all__ = ["__version__"]

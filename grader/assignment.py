@@ -14,13 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .contract import EXERCISE_IDS
-from .deadline import Deadline, DeadlineError, parse_deadline
-from .exercises import load_exercise
-from .i18n import DEFAULT_LANG, LANGUAGES
-from .score import PUBLIC_SHARE
-from .secret import SEED_LIMIT
-from .visibility import DEFAULT_LEVEL, LEVELS
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.errors import UsageError
+from gdgrade.exercise_data import load_exercise
+from gdgrade.i18n import DEFAULT_LANG, LANGUAGES
+from gdgrade.score import PUBLIC_SHARE
+from gdgrade.visibility import DEFAULT_LEVEL, LEVELS
+from grader.deadline import Deadline, DeadlineError, parse_deadline
+from grader.secret import SEED_LIMIT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +35,7 @@ NO_SEED = (
 )
 
 
-class AssignmentError(ValueError):
+class AssignmentError(UsageError, ValueError):
     """A bad assignment file or setting; the message is one line for the user."""
 
 

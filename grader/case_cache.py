@@ -19,8 +19,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .contract import BY_NAME
-from .expectation import Expectation, from_json, to_json
+from gdgrade.contract import BY_NAME
+from gdgrade.expectation import Expectation, from_json, to_json
 
 CACHE_ENV = "GDGRADE_CACHE_DIR"
 
@@ -35,12 +35,17 @@ def cache_dir() -> Path:
 
 @cache
 def code_digest() -> str:
-    """Every source computed expectations depend on: the grader and the reference."""
-    from importlib.metadata import version
+    """Every source computed expectations depend on: both packages of the grader (test
+    functions, comparison and cases live in gdgrade too) and the reference, and the
+    versions of numpy and sympy (sympy's from its release file: importing sympy, or
+    importlib.metadata, would cost more than the cache saves on a warm run)."""
+    import numpy
 
-    versions = " ".join(version(d) for d in ("numpy", "sympy"))  # without importing sympy
-    h = hashlib.sha256(versions.encode())
-    for package in ("grader", "reference"):
+    h = hashlib.sha256(numpy.__version__.encode())
+    sympy = importlib.util.find_spec("sympy")
+    if sympy is not None and sympy.origin:
+        h.update(b"\0" + (Path(sympy.origin).parent / "release.py").read_bytes())
+    for package in ("grader", "gdgrade", "reference"):
         spec = importlib.util.find_spec(package)
         roots = spec.submodule_search_locations if spec else None
         for root in roots or ():

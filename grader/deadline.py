@@ -15,12 +15,14 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from gdgrade.errors import UsageError
+
 UNITS = {"day": 86400.0, "hour": 3600.0}
 ON_TIME, GRACE, LATE, REJECTED = "on_time", "grace", "late", "rejected"
 UNKNOWN, UNKNOWN_LATE = "unknown", "unknown_late"  # no time; the LMS said late or not
 
 
-class DeadlineError(ValueError):
+class DeadlineError(UsageError, ValueError):
     """A bad [deadline] table or time; the message is one line for the user."""
 
 

@@ -8,19 +8,19 @@ arguments (so diagnosis can tell which mistake a wrong answer reproduces).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 import reference
-
-from .compare import Tolerance, compare
-from .contract import BY_NAME
-from .exercises import load_exercise
-from .expectation import Expectation, VariantResult
-from .functions import FunctionSpec
-from .model import Case
-from .values import RngSpec
+from gdgrade.case import Case
+from gdgrade.compare import Tolerance, compare
+from gdgrade.contract import BY_NAME
+from gdgrade.exercise_data import load_exercise
+from gdgrade.expectation import Expectation, VariantResult
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
 
 EPS = float(np.finfo(float).eps)
 
@@ -46,15 +46,24 @@ def call(fn: Any, args: tuple[Any, ...]) -> Any:
 # --- tolerances ----------------------------------------------------------------------
 
 
-def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
-    """What error a correct forward/backward/central difference can have at this h."""
+@lru_cache(maxsize=1024)
+def _second_derivative(exprs: tuple[str, ...], n: int, j: int) -> Any:
+    """d²f/dx_j² as a numpy function of x (n == 0) or of x0..x{n-1}: once per function,
+    not once per case (the probes of one function share it)."""
     import sympy
 
+    f = FunctionSpec(exprs, n)
     (expr,) = f.sympy()
     symbols = f.symbols()
+    arguments = symbols[0] if n == 0 else symbols
+    return sympy.lambdify(arguments, sympy.diff(expr, symbols[j], 2), "numpy")
+
+
+def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
+    """What error a correct forward/backward/central difference can have at this h."""
     if f.n == 0:
         grid = np.linspace(x - h, x + h, 9)
-        second = sympy.lambdify(symbols[0], sympy.diff(expr, symbols[0], 2), "numpy")
+        second = _second_derivative(f.exprs, 0, 0)
         m2 = float(np.max(np.abs(np.broadcast_to(second(grid), grid.shape))))
         m0 = max(abs(float(f(x + s))) for s in (-h, 0.0, h))
         exact = float(f.derivative()(x))
@@ -62,8 +71,8 @@ def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -
     x = np.asarray(x, dtype=float)
     exact_grad = np.asarray(f.derivative()(x), dtype=float)
     bounds = []
-    for j, s in enumerate(symbols):
-        second = sympy.lambdify(symbols, sympy.diff(expr, s, 2), "numpy")
+    for j in range(f.n):
+        second = _second_derivative(f.exprs, f.n, j)
         offsets = np.linspace(-h, h, 9)
         m2 = max(abs(float(second(*(x + t * np.eye(len(x))[j])))) for t in offsets)
         m0 = max(abs(float(f(x + t * np.eye(len(x))[j]))) for t in (-h, 0.0, h))
@@ -132,16 +141,6 @@ def _loss_range(case: Case, ref: Any) -> tuple[float, float] | None:
 
 # --- conditioning --------------------------------------------------------------------
 
-_START = {  # position of the starting point among the arguments
-    "gradient_descent": 2,
-    "momentum_descent": 1,
-    "linear_regression_gd": 2,
-    "batch_gradient_descent": 2,
-    "sgd": 2,
-    "minibatch_gd": 2,
-}
-
-
 # Beyond this, another summation order may overflow one step earlier or later (only where
 # the student sums over samples; in 4 and 6 the gradient comes from the given fp).
 NEAR_OVERFLOW = 1e250
@@ -161,7 +160,7 @@ def well_conditioned(case: Case, expectation: Expectation) -> bool:
     """False when a last-bit change of the start moves the result beyond a hundredth of the
     tolerance, or a value comes close to overflow: such a result cannot fairly be compared
     step by step."""
-    position = _START.get(case.exercise)
+    position = BY_NAME[case.exercise].start_index
     if position is None:
         return True
     if case.exercise in _SUMS_SAMPLES and _near_overflow(expectation.reference):

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gdgrade.compare import as_float_array
+from gdgrade.diagnose import Diagnosis, stopped_early, student_matches, variant_differs
+from gdgrade.judge import CaseRun
+from grader.pairs import find_pair
+from grader.rules import recover
 from reference.regression import trajectory
-
-from .compare import as_float_array
-from .diagnose import stopped_early, student_matches, variant_differs
-from .pairs import find_pair
-from .results import CaseRun, Diagnosis
-from .rules import recover
 
 
 def explain(exercise: str, runs: Sequence[CaseRun]) -> list[Diagnosis]:

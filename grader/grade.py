@@ -14,42 +14,43 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .assignment import NO_SEED, Assignment, AssignmentError
-from .case_cache import cached
-from .cases import hidden_cases
-from .contract import EXERCISE_IDS
-from .exercises import load_exercise, public_cases
-from .expectation import Expectation
-from .expected import expectations
-from .explain import explain
-from .formats.safe import display_id
-from .host_noise import scrubbed
-from .judging import exercise_result
-from .report import ExerciseResult, GradeReport
-from .sandbox import Sandbox, SubmissionRun
-from .secret import fingerprint
-from .submission import Submission, load_submission
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import load_exercise
+from gdgrade.exercise_grading import exercise_result
+from gdgrade.expectation import Expectation
+from gdgrade.public_expectations import public_expectations
+from gdgrade.report import ExerciseResult, GradeReport
+from gdgrade.safe_text import display_id
+from gdgrade.sandbox import Sandbox, SubmissionRun
+from gdgrade.submission import Submission, load_submission
+from grader import __version__
+from grader.assignment import NO_SEED, Assignment, AssignmentError
+from grader.case_cache import cached
+from grader.expected import expectations
+from grader.explain import explain
+from grader.hidden_cases import hidden_cases
+from grader.host_noise import scrubbed
+from grader.secret import fingerprint
 
 
 @lru_cache(maxsize=256)
 def case_set(
     exercise: str, seed: int | None, student_id: str | None, hidden: bool
 ) -> tuple[Expectation, ...]:
-    """Expected values and variant outputs, computed once per (exercise, seed, student):
-    in memory for a batch, on disk across runs."""
+    """Expected values and variant outputs: the public cases' as shipped with the package
+    (exercises/build.py computes them), the hidden ones computed once per (exercise, seed,
+    student), in memory for a batch and on disk across runs."""
     if hidden and seed is None:
         raise AssignmentError(NO_SEED)
+    public = public_expectations(exercise)
+    if not hidden:
+        return public
+    assert seed is not None
 
     def compute() -> tuple[Expectation, ...]:
-        cases = public_cases(exercise)
-        if hidden:
-            assert seed is not None
-            cases = cases + hidden_cases(exercise, seed, student_id)
-        return expectations(cases)
+        return expectations(hidden_cases(exercise, seed, student_id))
 
-    name = f"seed={seed} student={student_id!r} hidden={hidden}" if hidden else "public"
-    return cached(name, exercise, compute)
+    return public + cached(f"hidden-only seed={seed} student={student_id!r}", exercise, compute)
 
 
 def versions() -> dict[str, str]:

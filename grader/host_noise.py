@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .sandbox import SubmissionRun
+    from gdgrade.sandbox import SubmissionRun
 
 _HOST_LINES = re.compile(r"^Fontconfig (?:error|warning):.*(?:\n|$)", re.MULTILINE)
 
@@ -46,7 +46,12 @@ def scrubbed(run: SubmissionRun) -> SubmissionRun:
     problems = tuple(
         replace(p, message=scrub(p.message), detail=scrub(p.detail)) for p in run.load.problems
     )
-    load = replace(run.load, stdout=scrub(run.load.stdout), problems=problems)
+    load = replace(
+        run.load,
+        stdout=scrub(run.load.stdout),
+        raw_output=scrub(run.load.raw_output),
+        problems=problems,
+    )
     outcomes = {
         exercise: tuple(
             replace(o, stdout=scrub(o.stdout), traceback=scrub(o.traceback)) for o in calls

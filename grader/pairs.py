@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reference.pairs as composition
-
-from .expected import call
-from .results import CaseRun, Diagnosis
+from gdgrade.diagnose import Diagnosis
+from gdgrade.judge import CaseRun
+from grader.expected import call
 
 Matcher = Callable[[CaseRun, Any], bool]
 

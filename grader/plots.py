@@ -16,47 +16,43 @@ hidden ones when the report reveals them — so hidden inputs never leak through
 One picture per exercise: the first case not passed whose reference path is finite, or
 else the first such case (the longest run for the loss curves). Plot text has no words in
 any language (x, f(x), L(w), epoch, x_k): the legend and the explanation are HTML
-captions in the report's language, so Hangul never needs a font in matplotlib (the
-machine has none with Hangul glyphs). Text stays text (`svg.fonttype: none`, the
-browser's font draws it), points closer than a pixel or two to the previous one are
-dropped, coordinates keep two decimals: each picture stays around 10-25 kB.
+captions in the report's language. Text stays text (the browser's font draws it), points
+closer than a pixel or two to the previous one are dropped, coordinates keep one decimal:
+each picture stays a few kB.
 
-matplotlib is imported here only, and this module only by the HTML renderer. It draws
-through `matplotlib.figure.Figure` and the SVG canvas, so no GUI backend is selected and
-pyplot's global state is never touched.
+The pictures are written by grader/svg.py, a small chart writer over numpy: matplotlib
+took about a second per report to import and draw the same pictures.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from gdgrade.compare import as_float_array
+from gdgrade.contract import BY_NAME
 from gdgrade.losses import loss
-
-from .compare import as_float_array
-from .formats.view import case_name, concealed
-from .report import CaseResult, ExerciseResult, GradeReport
+from gdgrade.report import CaseResult, ExerciseResult, GradeReport
+from grader.formats.view import case_name, concealed
+from grader.svg import Axes
 
 STUDENT = "#d62728"
 REFERENCE = "#1f77b4"
 CURVE = "#555555"
 LABELLED_STEPS = 3
-MIN_PIXELS = 1.5
-
-_RC: dict[Any, Any] = {  # matplotlib types the keys as a Literal of its settings
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.linewidth": 0.6,
-    "grid.linewidth": 0.4,
-    "grid.color": "#cccccc",
+# The lecture's 'ro:' for the student, blue open squares joined for the reference (the
+# legend's swatches in templates/report.html.j2 are drawn alike).
+STUDENT_STYLE: dict[str, Any] = {"line": "dotted", "marker": "o", "width": 1.3, "size": 5}
+REFERENCE_STYLE: dict[str, Any] = {
+    "line": "solid",
+    "marker": "s",
+    "width": 1.0,
+    "size": 7,
+    "fill": "none",
+    "alpha": 0.85,
 }
 
 
@@ -101,23 +97,41 @@ def epoch_losses(X: np.ndarray, y: np.ndarray, w0: np.ndarray, path: np.ndarray)
 # --- choosing cases --------------------------------------------------------------------
 
 
-_PATH_INDEX = {
-    "gradient_descent": 2,
-    "momentum_descent": None,
-    "batch_gradient_descent": 1,
-    "sgd": 1,
-    "minibatch_gd": 1,
-}
-_START = {"gradient_descent": 2, "momentum_descent": 1}  # position of x0 in the arguments
+CURVES = ("descent", "momentum")  # pictures drawn over f(x); "loss" is drawn per epoch
+
+
+def _on_a_curve(exercise: str) -> bool:
+    return BY_NAME[exercise].picture in CURVES
+
+
+def _path_index(exercise: str) -> int | None:
+    """Where the iterates are in the result: the declared path part, else a part named
+    "path"; None when the result is the path itself."""
+    signature = BY_NAME[exercise]
+    if not signature.returns:
+        return None
+    return signature.returns.index(signature.path_part or "path")
+
+
+def _arg(exercise: str, case: CaseResult, name: str) -> Any:
+    return case.args[BY_NAME[exercise].params.index(name)]
+
+
+def _start(exercise: str, case: CaseResult) -> Any:
+    index = BY_NAME[exercise].start_index
+    assert index is not None  # every exercise with a picture declares its start
+    return case.args[index]
 
 
 def _reference_path(exercise: str, case: CaseResult) -> np.ndarray | None:
-    if exercise in _START:
-        if np.ndim(case.args[_START[exercise]]) != 0:
+    if _on_a_curve(exercise):
+        if np.ndim(_start(exercise, case)) != 0:
             return None  # only scalar problems are drawn on a curve
-        path = path_of(case.expected, _PATH_INDEX[exercise], 1)
+        path = path_of(case.expected, _path_index(exercise), 1)
     else:
-        path = path_of(case.expected, 1, np.asarray(case.args[2]).size)
+        path = path_of(
+            case.expected, _path_index(exercise), np.asarray(_start(exercise, case)).size
+        )
     if path is None or not np.isfinite(path).all():
         return None
     return path
@@ -125,9 +139,9 @@ def _reference_path(exercise: str, case: CaseResult) -> np.ndarray | None:
 
 def _diverges(exercise: str, case: CaseResult, path: np.ndarray) -> bool:
     """A run meant to blow up: a poor picture of anything but the blow-up."""
-    if exercise in _START:
+    if _on_a_curve(exercise):
         return bool(np.abs(path).max(initial=0.0) > 1e6)
-    X, y, w0 = case.args[0], case.args[1], case.args[2]
+    X, y, w0 = _arg(exercise, case, "X"), _arg(exercise, case, "y"), _start(exercise, case)
     losses = epoch_losses(X, y, w0, path)
     return not losses[-1] <= losses[0]  # NaN (overflow) counts as diverged
 
@@ -143,11 +157,11 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
     ]
     if not fit:
         return None
-    loss_curve = exercise.id not in _START
+    loss_curve = not _on_a_curve(exercise.id)
 
     def rank(c: CaseResult) -> tuple[bool, bool, bool, int]:
-        width = 1 if not loss_curve else np.asarray(c.args[2]).size
-        readable = path_of(c.outcome.value, _PATH_INDEX[exercise.id], width) is not None
+        width = 1 if not loss_curve else np.asarray(_start(exercise.id, c)).size
+        readable = path_of(c.outcome.value, _path_index(exercise.id), width) is not None
         path = _reference_path(exercise.id, c)
         assert path is not None  # `fit` holds only such cases
         steps = -len(path) if loss_curve else 0
@@ -159,72 +173,10 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
 # --- drawing ---------------------------------------------------------------------------
 
 
-def _thin(ax: Any, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points within MIN_PIXELS of the last kept one: the same picture, a smaller file."""
-    keep = np.isfinite(xs) & np.isfinite(ys)
-    xs, ys = xs[keep], ys[keep]
-    if len(xs) < 3:
-        return xs, ys
-    screen = ax.transData.transform(np.column_stack([xs, ys]))
-    kept, last = [0], screen[0]
-    for i in range(1, len(xs)):
-        if np.hypot(*(screen[i] - last)) >= MIN_PIXELS or i == len(xs) - 1:
-            kept.append(i)
-            last = screen[i]
-    return xs[kept], ys[kept]
-
-
-_SVG = "http://www.w3.org/2000/svg"
-_XLINK = "http://www.w3.org/1999/xlink"
-_ATTRIBUTE = re.compile(r'(\s(?:d|x|y|transform|viewBox)=")([^"]*)(")')
-_LONG_NUMBER = re.compile(r"(\d+\.\d)\d+")
-
-
-def _flatten(parent: ET.Element, used: set[str]) -> None:
-    """Unwrap groups that carry no attribute and drop ids nothing refers to."""
-    children: list[ET.Element] = []
-    for child in parent:
-        _flatten(child, used)
-        if child.get("id") not in used:
-            child.attrib.pop("id", None)
-        if child.tag == f"{{{_SVG}}}g" and not child.attrib:
-            children.extend(child)
-        else:
-            children.append(child)
-    parent[:] = children
-
-
-def compact_svg(svg: str) -> str:
-    """matplotlib's SVG made inline-ready and small: no XML prolog, doctype or comments,
-    no bare groups, no ids nothing refers to, no no-op rotations, coordinates to 0.1 pt."""
-    ET.register_namespace("", _SVG)
-    ET.register_namespace("xlink", _XLINK)
-    root = ET.fromstring(svg[svg.index("<svg") :])
-    used = set(re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
-    _flatten(root, used)
-    out = ET.tostring(root, encoding="unicode")
-    out = re.sub(r' transform="rotate\(-?0 [^)]*\)"', "", out)
-    out = _ATTRIBUTE.sub(
-        lambda m: m.group(1) + _LONG_NUMBER.sub(r"\1", m.group(2)) + m.group(3), out
-    )
-    return re.sub(r"\s*\n\s*", "\n", out).strip() + "\n"
-
-
-def _draw(key: str, paint: Callable[[Any], None]) -> str:
-    import matplotlib
-    from matplotlib.figure import Figure as MplFigure
-
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"gdgrade-{key}"}):
-        # Constrained layout keeps every tick label inside the picture (none clipped).
-        figure = MplFigure(figsize=(4.8, 3.0), layout="constrained")
-        paint(figure.subplots())
-        buffer = io.StringIO()
-        figure.savefig(
-            buffer,
-            format="svg",
-            metadata={"Creator": None, "Date": None, "Format": None, "Type": None},
-        )
-    return compact_svg(buffer.getvalue())
+def _draw(paint: Callable[[Axes], None]) -> str:
+    ax = Axes()
+    paint(ax)
+    return ax.svg()
 
 
 def _window(reference: np.ndarray, student: np.ndarray | None, start: float) -> tuple[float, float]:
@@ -243,15 +195,15 @@ def _curve(
     exercise: str, case: CaseResult, lo: float, hi: float
 ) -> Callable[[np.ndarray], np.ndarray]:
     """f itself, or for momentum_descent f' integrated (lowest point in the window at 0)."""
-    if exercise == "gradient_descent":
-        f = case.args[0]
+    if BY_NAME[exercise].picture == "descent":
+        f = _arg(exercise, case, "f")
 
         def values(x: np.ndarray) -> np.ndarray:
             with np.errstate(all="ignore"):
                 return np.broadcast_to(np.asarray(f(x), dtype=float), np.shape(x))
 
         return values
-    fp = case.args[0]
+    fp = _arg(exercise, case, "fp")
     grid = np.linspace(lo, hi, 801)
     with np.errstate(all="ignore"):
         slope = np.broadcast_to(np.asarray(fp(grid), dtype=float), grid.shape)
@@ -282,7 +234,7 @@ def _path_height(
 
 
 def _label_steps(
-    ax: Any,
+    ax: Axes,
     f: Callable[[np.ndarray], np.ndarray],
     steps: list[tuple[int, float]],
     lo: float,
@@ -295,48 +247,45 @@ def _label_steps(
         y = f(np.array([x]))[0]
         if not (np.isfinite(y) and lo <= x <= hi):
             continue
-        at = ax.transData.transform((x, y))
-        if any(np.hypot(*(at - p)) < LABEL_GAP for p in placed):
+        (at,) = ax.to_pixels([x], [y])
+        if not np.isfinite(at).all() or any(np.hypot(*(at - p)) < LABEL_GAP for p in placed):
             continue
         placed.append(at)
-        ax.annotate(f"$x_{{{k}}}$", (x, y), xytext=(3, 4), textcoords="offset points", fontsize=8)
+        ax.annotate(("x", str(k)), (x, y), size=10)
 
 
-def descent_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
+def descent_figure(exercise: str, case: CaseResult, name: str) -> Figure:
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
     reference = path[:, 0]
-    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    got = path_of(case.outcome.value, _path_index(exercise), 1)
     student = got[:, 0] if got is not None else None
-    start = float(case.args[_START[exercise]])
+    start = float(_start(exercise, case))
     lo, hi = _window(reference, student, start)
     f = _curve(exercise, case, lo, hi)
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         grid = np.linspace(lo, hi, 200)
         curve = f(grid)
-        ax.plot(grid, curve, color=CURVE, linewidth=1)
         ax.set_xlim(lo, hi)
         points = np.concatenate([[start], reference, student if student is not None else []])
         points = points[np.isfinite(points) & (points >= lo) & (points <= hi)]
         ax.set_ylim(*_path_height(f, points, curve))
-        rx, ry = _thin(ax, reference, f(reference))
-        ax.plot(rx, ry, "s-", color=REFERENCE, mfc="none", ms=6, lw=0.8, alpha=0.8)
+        ax.plot(grid, curve, CURVE, line="solid", width=1.2)
+        ax.plot(reference, f(reference), REFERENCE, **REFERENCE_STYLE, thin=True)
         labelled = student if student is not None else reference
         if student is not None:
-            sx, sy = _thin(ax, student, f(student))
-            ax.plot(sx, sy, "o:", color=STUDENT, ms=3.5, lw=1)
+            ax.plot(student, f(student), STUDENT, **STUDENT_STYLE, thin=True)
         y0 = f(np.array([start]))[0]
         if np.isfinite(y0):
-            ax.plot([start], [y0], "D", color="#000000", mfc="#ffffff", ms=6, mew=1.2, zorder=5)
+            ax.plot([start], [y0], "#000000", marker="D", size=8, fill="#ffffff", edge=1.5)
         steps = [(0, start)] + [(k + 1, x) for k, x in enumerate(labelled[:LABELLED_STEPS])]
         _label_steps(ax, f, steps, lo, hi)
-        ax.grid(True)
-        ax.set_xlabel("x")
-        ax.set_ylabel("f(x)" if exercise == "gradient_descent" else r"$f(x) - \min f$")
+        ax.xlabel = "x"
+        ax.ylabel = "f(x)" if kind == "descent" else "f(x) \u2212 min f"
 
-    kind = "descent" if exercise == "gradient_descent" else "momentum"
-    return Figure(kind, name, _draw(key, paint), student is not None)
+    kind = BY_NAME[exercise].picture or "descent"
+    return Figure(kind, name, _draw(paint), student is not None)
 
 
 def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float) -> bool:
@@ -349,63 +298,51 @@ def look_alike(reference: np.ndarray, student: np.ndarray, lo: float, hi: float)
     return bool(np.all(np.isfinite(gap)) and gap.max(initial=0.0) < 0.01 * (hi - lo))
 
 
-def steps_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure | None:
+def steps_figure(exercise: str, case: CaseResult, name: str) -> Figure | None:
     """x_k against k for a failing case whose paths look alike on f(x): a shifted path or
     one step too few or too many shows here, the count of steps written at each end."""
     path = _reference_path(exercise, case)
     if case.status == "passed" or path is None:
         return None
     reference = path[:, 0]
-    got = path_of(case.outcome.value, _PATH_INDEX[exercise], 1)
+    got = path_of(case.outcome.value, _path_index(exercise), 1)
     if got is None or not len(got):
         return None
     student = got[:, 0]
-    start = float(case.args[_START[exercise]])
+    start = float(_start(exercise, case))
     lo, hi = _window(reference, student, start)
     if not look_alike(reference, student, lo, hi):
         return None
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         ks, ms = np.arange(1, len(reference) + 1), np.arange(1, len(student) + 1)
-        ax.set_xscale("log")
+        ax.x.log = True
         ax.set_xlim(0.8, 1.3 * max(len(ks), len(ms)))
         both = np.concatenate([reference, student])
         both = both[np.isfinite(both)]
         if both.size:
             pad = max(0.08 * float(np.ptp(both)), 1e-9)
             ax.set_ylim(float(both.min()) - pad, float(both.max()) + pad)
-        ax.plot(*_thin(ax, ks, reference), "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8)
-        ax.plot(*_thin(ax, ms, student), "o:", color=STUDENT, ms=3, lw=1)
-        for k, x, color, dy in ((ks, reference, REFERENCE, -12), (ms, student, STUDENT, 6)):
+        ax.plot(ks, reference, REFERENCE, **{**REFERENCE_STYLE, "size": 7}, thin=True)
+        ax.plot(ms, student, STUDENT, **{**STUDENT_STYLE, "size": 4}, thin=True)
+        for k, x, color, dy in ((ks, reference, REFERENCE, 15), (ms, student, STUDENT, -7)):
             if np.isfinite(x[-1]):
-                ax.annotate(
-                    f"{len(k)}",
-                    (k[-1], x[-1]),
-                    xytext=(-4, dy),
-                    textcoords="offset points",
-                    ha="right",
-                    color=color,
-                    fontsize=8,
-                )
-        ax.grid(True)
-        ax.set_xlabel("k")
-        ax.set_ylabel("$x_k$")
+                ax.annotate(f"{len(k)}", (k[-1], x[-1]), (-5, dy), color, anchor="end")
+        ax.xlabel = "k"
+        ax.ylabel = ("x", "k")
 
-    return Figure("steps", name, _draw(f"{key}-steps", paint), True)
+    return Figure("steps", name, _draw(paint), True)
 
 
-def _loss_axes(ax: Any) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(True, which="major")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("L(w)")
+def _loss_axes(ax: Axes) -> None:
+    ax.y.log = True
+    ax.x.integer = True
+    ax.xlabel = "epoch"
+    ax.ylabel = "L(w)"
 
 
-def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
-    X, y, w0 = case.args[0], case.args[1], case.args[2]
+def loss_figure(exercise: str, case: CaseResult, name: str) -> Figure:
+    X, y, w0 = _arg(exercise, case, "X"), _arg(exercise, case, "y"), _start(exercise, case)
     width = np.asarray(w0).size
     path = _reference_path(exercise, case)
     assert path is not None  # choose() picks only cases with one
@@ -413,15 +350,13 @@ def loss_figure(exercise: str, case: CaseResult, name: str, key: str) -> Figure:
     got = path_of(case.outcome.value, 1, width)
     student = epoch_losses(X, y, w0, got) if got is not None else None
 
-    def paint(ax: Any) -> None:
-        ax.plot(
-            np.arange(len(reference)), reference, "s-", color=REFERENCE, mfc="none", ms=5, lw=0.8
-        )
+    def paint(ax: Axes) -> None:
+        ax.plot(np.arange(len(reference)), reference, REFERENCE, **REFERENCE_STYLE)
         if student is not None and np.isfinite(student).any():
-            ax.plot(np.arange(len(student)), student, "o:", color=STUDENT, ms=3.5, lw=1)
+            ax.plot(np.arange(len(student)), student, STUDENT, **STUDENT_STYLE)
         _loss_axes(ax)
 
-    return Figure("loss", name, _draw(key, paint), student is not None)
+    return Figure("loss", name, _draw(paint), student is not None)
 
 
 def sgd_update_losses(
@@ -466,32 +401,31 @@ def sgd_batch_figure(report: GradeReport, lang: str) -> Figure | None:
     updates = sgd_update_losses(X, y, w0, learning_rate, n_epochs, rng)
     sgd, batch = epoch_losses(X, y, w0, ps), epoch_losses(X, y, w0, pb)
 
-    def paint(ax: Any) -> None:
+    def paint(ax: Axes) -> None:
         steps = np.arange(len(updates)) / len(y)
-        ax.plot(steps, updates, "-", color=STUDENT, lw=0.7, alpha=0.45)
-        ax.plot(np.arange(len(sgd)), sgd, "o", color=STUDENT, ms=3.5)
-        ax.plot(np.arange(len(batch)), batch, "s-", color=REFERENCE, ms=4, lw=1, mfc="none")
+        ax.plot(steps, updates, STUDENT, line="solid", width=0.9, alpha=0.45)
+        ax.plot(np.arange(len(sgd)), sgd, STUDENT, marker="o", size=5)
+        ax.plot(np.arange(len(batch)), batch, REFERENCE, **{**REFERENCE_STYLE, "width": 1.3})
         _loss_axes(ax)
 
-    return Figure("sgd_batch", case_name(s, lang), _draw("sgd-vs-batch", paint), True)
+    return Figure("sgd_batch", case_name(s, lang), _draw(paint), True)
 
 
 def figures(report: GradeReport, lang: str) -> dict[str, list[Figure]]:
     """The pictures of each exercise, by exercise id."""
     out: dict[str, list[Figure]] = {}
     for e in report.exercises:
-        if e.id not in _PATH_INDEX:
+        if BY_NAME[e.id].picture is None:
             continue
         case = choose(report, e)
         if case is None:
             continue
-        key = f"{e.id}-{case.id}"
-        if e.id in _START:
+        if _on_a_curve(e.id):
             name = case_name(case, lang)
-            steps = steps_figure(e.id, case, name, key)
-            out[e.id] = [descent_figure(e.id, case, name, key), *([steps] if steps else [])]
+            steps = steps_figure(e.id, case, name)
+            out[e.id] = [descent_figure(e.id, case, name), *([steps] if steps else [])]
         else:
-            out[e.id] = [loss_figure(e.id, case, case_name(case, lang), key)]
+            out[e.id] = [loss_figure(e.id, case, case_name(case, lang))]
     both = sgd_batch_figure(report, lang)
     if both is not None:
         out.setdefault("sgd", []).append(both)

@@ -1,23 +1,19 @@
 """Build the student-facing package: statements, starters, the starter notebook, public
 cases and the local checker — and nothing that would give the answers away.
 
-What is shipped is decided by following imports from the checker's entry modules, so a
-module is in the release only because the checker needs it. Secrets are refused:
-`reference/` (the answers and the mistakes' code), the hidden-case generator
-(`grader.cases`), the assignment file reader (the instructor's seed), the
-grading driver and this builder. The checker's expectations for the public cases are
-computed here, by the trusted grader, and shipped as data (`public_expectations.json`).
-
-A shipped module that imports `reference/`, anywhere in it, stops the build: the modules
-the checker needs are written so that they never do, and are copied as they are.
+The student package `gdgrade` ships whole: it is the folder of everything a student may
+have, and it never imports the instructor's side (`grader`: hidden cases, the seed,
+expected values computed from the answers) or the answers (`reference`). The build checks
+that rule on the import graph (`grader.boundary`) and stops at the first crossing, and it
+refuses a third-party import the release does not declare. The checker's expectations for
+the public cases are data the exercise builder stored (`public_expectations.json`), checked
+here to hold public cases only.
 """
 
 from __future__ import annotations
 
-import ast
 import base64
 import hashlib
-import importlib.util
 import json
 import shutil
 import sys
@@ -26,49 +22,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .contract import BY_NAME, EXERCISE_IDS
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from gdgrade.errors import UsageError
+from grader import __version__
+from grader.boundary import STUDENT_PACKAGE, crossings, imports_in, module_name
 
-ENTRY_MODULES = (
-    "gdgrade",
-    "gdgrade.checker",
-    "gdgrade.display",
-    "gdgrade.expectations",
-    "gdgrade.kernel_source",
-    "gdgrade.losses",
-    "gdgrade.notebook_check",
-    "gdgrade.pytest_plugin",
-    "gdgrade.student_cli",
-    "grader.commands.check",
-    "grader.sandbox.portable_child",  # started by name (portable.bootstrap_code)
-)
-OUR_PACKAGES = ("grader", "gdgrade")
-SECRET_MODULES = (
-    "reference",
-    "grader.cases",
-    "grader.assignment",
-    "grader.grade",
-    "grader.cli",
-    "grader.release",
-    "grader.commands.grade",
-    "grader.commands.release",
-)
 # Third-party imports the shipped modules may make: the release's dependencies.
 DEPENDENCIES = {
     "numpy": "numpy>=1.24",
     "sympy": "sympy>=1.12",
     "jinja2": "jinja2>=3.1",
+    "markupsafe": "markupsafe>=2.1",  # jinja2's own dependency; the templates' Markup
     "pytest": "pytest>=7",
 }
 OPTIONAL_IMPORTS = frozenset({"nbformat", "IPython"})  # imported lazily, guarded
 DATA_PACKAGES = ("gdgrade.exercises", "gdgrade.templates")
 PACKAGE_DATA = {
-    "grader": ["locale/*.json"],
+    "gdgrade": ["locale/*.json"],
     "gdgrade.exercises": ["*/*.json"],
     "gdgrade.templates": ["*.j2"],
 }
 STUDENT_EXERCISE_FILES = ("statement.ko.md", "statement.en.md", "starter.py", "public_cases.json")
-PACKAGE_EXERCISE_FILES = ("exercise.json",)
 SUBMISSION_NAME = "solution.py"
 DISTRIBUTION = "gdgrade-student"
 WHEEL_FILE = (
@@ -80,6 +54,7 @@ ENTRY_POINTS = (
     "[console_scripts]\ngdgrade = gdgrade.student_cli:main\n\n"
     "[pytest11]\ngdgrade = gdgrade.pytest_plugin\n"
 )
+
 TEST_PUBLIC = '''"""공개 사례 확인 / public checks: `pytest`, `pytest --submission=starter.ipynb`,
 `pytest -k sgd`, `pytest --lang en`. 최종 점수에는 비공개 사례도 쓰입니다 /
 the final grade also uses hidden cases."""
@@ -95,7 +70,7 @@ def test_public_cases(exercise, public_check, check_lang):
 '''
 
 
-class ReleaseError(Exception):
+class ReleaseError(UsageError):
     """The release cannot be built safely; one line for the instructor."""
 
 
@@ -108,87 +83,27 @@ class ReleaseFile:
 # --- which modules ship -----------------------------------------------------------------
 
 
-def _is_secret(module: str) -> bool:
-    return any(module == s or module.startswith(s + ".") for s in SECRET_MODULES)
+def source_root() -> Path:
+    """The folder that holds the `gdgrade` package folder."""
+    return Path(__file__).resolve().parents[1]
 
 
-def _ours(module: str) -> bool:
-    return module.split(".")[0] in OUR_PACKAGES
-
-
-def _module_file(module: str) -> Path:
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
-        raise ReleaseError(f"cannot find the source of module {module}")
-    return Path(spec.origin)
-
-
-def _is_package(module: str) -> bool:
-    return _module_file(module).name == "__init__.py"
-
-
-def _resolve(module: str, node: ast.ImportFrom) -> str:
-    if node.level == 0:
-        return node.module or ""
-    base = module if _is_package(module) else module.rpartition(".")[0]
-    for _ in range(node.level - 1):
-        base = base.rpartition(".")[0]
-    return f"{base}.{node.module}" if node.module else base
-
-
-def _is_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def imports_of(module: str, tree: ast.AST) -> list[tuple[str, ast.stmt]]:
-    """Every module this one imports, at any depth (lazy imports count), with the node."""
-    found: list[tuple[str, ast.stmt]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, node) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            target = _resolve(module, node)
-            found.append((target, node))
-            for alias in node.names:
-                sub = f"{target}.{alias.name}"
-                if _ours(sub) and _is_module(sub):
-                    found.append((sub, node))
-    return found
-
-
-def _parents(module: str) -> list[str]:
-    parts = module.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def shipped_modules() -> tuple[dict[str, Path], set[str]]:
-    """Our modules the checker needs (with their files) and the third-party ones."""
-    todo = list(ENTRY_MODULES)
+def shipped_modules(root: Path | None = None) -> tuple[dict[str, Path], set[str]]:
+    """Every module of the student package (with its file) and the third-party packages
+    they import; a crossing into the instructor's side or an undeclared import stops it."""
+    root = root or source_root()
+    crossing = crossings(root)
+    if crossing:
+        raise ReleaseError(f"the student package must not import the instructor's: {crossing[0]}")
     shipped: dict[str, Path] = {}
     external: set[str] = set()
-    while todo:
-        module = todo.pop()
-        if module in shipped:
-            continue
-        if _is_secret(module):
-            raise ReleaseError(f"the checker would ship secret module {module}")
-        path = _module_file(module)
+    not_third_party = {STUDENT_PACKAGE, "", "__future__", *sys.stdlib_module_names}
+    for path in sorted((root / STUDENT_PACKAGE).rglob("*.py")):
+        module = module_name(root, path)
         shipped[module] = path
-        todo += [p for p in _parents(module) if p not in shipped]
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for target, _node in imports_of(module, tree):
-            top = target.split(".")[0]
-            if top == "reference":
-                raise ReleaseError(f"{module} imports {target}: the checker must not need it")
-            if _ours(target):
-                if _is_secret(target):
-                    raise ReleaseError(f"{module} imports secret module {target}")
-                if _is_module(target):
-                    todo.append(target)
-            elif top and top not in sys.stdlib_module_names and top != "__future__":
+        for imp in imports_in(path, module):
+            top = imp.module.split(".")[0]
+            if imp.how == "import" and top not in not_third_party:
                 external.add(top)
     unknown = external - set(DEPENDENCIES) - OPTIONAL_IMPORTS
     if unknown:
@@ -200,7 +115,7 @@ def shipped_modules() -> tuple[dict[str, Path], set[str]]:
 
 
 def solution_text(starters: Iterable[str]) -> str:
-    """All nine starters in one file (the submission), each import written once."""
+    """All the starters in one file (the submission), each import written once."""
     seen: set[str] = set()
     parts: list[str] = [
         '"""경사하강법 실습 제출 파일 / Gradient descent exercises: your submission.\n\n'
@@ -225,7 +140,7 @@ def solution_text(starters: Iterable[str]) -> str:
 def readme_text(version: str) -> str:
     from gdgrade.exercises import catalog
 
-    from gdgrade.display import environment
+    from gdgrade.templating import environment
 
     exercises = [
         {
@@ -292,10 +207,15 @@ def _module_dest(src: Path, module: str) -> Path:
     return Path(*parts[:-1], parts[-1] + ".py")
 
 
-def _public_expectations(exercise: str) -> str:
-    from gdgrade.expectations import computed, dump
+def _public_expectations(exercise: str, folder: Path) -> str:
+    """The stored expectations, refused if they hold anything but public cases."""
+    from gdgrade.public_expectations import STORED_NAME, load
 
-    return json.dumps(dump(exercise, computed(exercise)), ensure_ascii=False) + "\n"
+    text = (folder / STORED_NAME).read_text(encoding="utf-8")
+    hidden = [e.case.id for e in load(json.loads(text)) if e.case.visibility != "public"]
+    if hidden:
+        raise ReleaseError(f"{folder / STORED_NAME} holds hidden cases: {', '.join(hidden)}")
+    return text
 
 
 def build_release(out: str | Path, force: bool = False) -> list[ReleaseFile]:
@@ -317,16 +237,15 @@ def build_release(out: str | Path, force: bool = False) -> list[ReleaseFile]:
     for template in sorted(templates.glob("check*.j2")):
         if template.name != "check_readme.md.j2":
             shutil.copyfile(template, src / "gdgrade" / "templates" / template.name)
-    locale = _module_file("grader").parent / "locale"
+    locale = source_root() / STUDENT_PACKAGE / "locale"
     for catalogue in sorted(locale.glob("*.json")):
-        _write(src / "grader" / "locale" / catalogue.name, catalogue.read_text(encoding="utf-8"))
+        _write(src / "gdgrade" / "locale" / catalogue.name, catalogue.read_text(encoding="utf-8"))
     starters = []
     for exercise in EXERCISE_IDS:
         folder = catalog.exercise_dir(exercise)
         data = src / "gdgrade" / "exercises" / folder.name
-        for name in PACKAGE_EXERCISE_FILES:
-            _write(data / name, (folder / name).read_text(encoding="utf-8"))
-        _write(data / "public_expectations.json", _public_expectations(exercise))
+        _write(data / "exercise.json", (folder / "exercise.json").read_text(encoding="utf-8"))
+        _write(data / "public_expectations.json", _public_expectations(exercise, folder))
         for name in STUDENT_EXERCISE_FILES:
             _write(root / "exercises" / folder.name / name, (folder / name).read_text("utf-8"))
         starters.append(catalog.starter_path(exercise).read_text(encoding="utf-8"))

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 import reference
-
-from .compare import as_float_array, compare
-from .expected import call
-from .results import CaseRun, Diagnosis
+from gdgrade.compare import as_float_array, compare
+from gdgrade.diagnose import Diagnosis
+from gdgrade.judge import CaseRun
+from grader.expected import call
 
 RESIDUAL = 1e-7  # relative residual a rule must reach on the iterates
 AGREE = 1e-6  # relative spread allowed between the cases' fitted coefficients

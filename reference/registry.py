@@ -2,28 +2,22 @@
 
 The grader runs every variant on the same cases as the reference, so a student whose
 outputs match a variant (and not the reference) can be told which mistake they made.
-Variants are found by exercise and by the stable mistake id of MISTAKES.md.
+Variants are found by exercise and by their stable mistake id (the ids of gdgrade.mistakes
+and of the locale catalogues' `mistakes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-EXERCISES: tuple[str, ...] = (
-    "numerical_derivative",
-    "numerical_gradient",
-    "gradient_step",
-    "gradient_descent",
-    "linear_regression_gd",
-    "momentum_descent",
-    "batch_gradient_descent",
-    "sgd",
-    "minibatch_gd",
-)
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.mistakes import Severity
 
-Kind = Literal["mistake", "info"]
+EXERCISES: tuple[str, ...] = EXERCISE_IDS  # the registry: exercises/NN_id/exercise.json
+
+Kind = Severity  # "mistake", or "info" for an accepted style (gdgrade.mistakes)
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ def correct(exercise: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 def variant(
     exercise: str, mistake_id: str, label: str = "", kind: Kind = "mistake"
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a known-mistake variant under its MISTAKES.md id."""
+    """Register a known-mistake variant under its stable mistake id."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if exercise not in EXERCISES:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import grader.grade as grade_module
+from gdgrade.sandbox import Limits, Sandbox
 from grader.assignment import Assignment
 from grader.grade import grade_path
-from grader.sandbox import Limits, Sandbox
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 EXAMPLES = Path(__file__).parents[1] / "examples"

@@ -11,7 +11,7 @@ import ast
 import random
 from pathlib import Path
 
-from grader.submission import load_submission
+from gdgrade.submission import load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 # Independently written, different styles (examples/class/2024101010.py is left out: it is the
@@ -139,7 +139,7 @@ def large_class(n: int, seed: int = 0) -> tuple[dict[str, str], set[frozenset[st
     added here and there: otherwise every function would be an idiom shared by n/12
     students, and there would be nothing to tell apart), plus three disguised copies of
     the first three students. Returns the sources (n + 3 students) and the planted pairs."""
-    from grader.contract import EXERCISE_IDS
+    from gdgrade.contract import EXERCISE_IDS
     from grader.similarity.units import units
 
     rng = random.Random(seed)

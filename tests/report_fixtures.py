@@ -19,12 +19,12 @@ import numpy as np
 from support import as_outcome, case_set
 
 import reference
+from gdgrade.case import CallOutcome, LoadProblem, LoadReport
+from gdgrade.exercise_data import load_exercise
+from gdgrade.exercise_grading import exercise_result as judged
+from gdgrade.report import ExerciseResult, GradeReport
 from grader import __version__
-from grader.exercises import load_exercise
 from grader.explain import explain
-from grader.judging import exercise_result as judged
-from grader.model import CallOutcome, LoadProblem, LoadReport
-from grader.report import ExerciseResult, GradeReport
 from grader.secret import fingerprint
 
 SEED = 7_340_019_554_291_618_113  # large, like a generated one: a search can tell it apart

@@ -10,13 +10,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from grader.cases import hidden_cases
-from grader.compare import Comparison
-from grader.exercises import public_cases
+from gdgrade.case import CallOutcome
+from gdgrade.compare import Comparison
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import load_exercise, public_cases
+from gdgrade.json_values import decode, encode
+from gdgrade.judge import CaseRun, judge
 from grader.expected import Expectation, call, expectations
-from grader.model import CallOutcome
-from grader.results import CaseRun, judge
-from grader.values import decode, encode
+from grader.hidden_cases import hidden_cases
+
+# A whole submission's maximum: whatever the exercises' points add up to.
+TOTAL_POINTS = sum(load_exercise(e).points for e in EXERCISE_IDS)
 
 
 def as_outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> CallOutcome:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.score import PUBLIC_SHARE
 from grader.assignment import Assignment, AssignmentError, load_assignment
-from grader.score import PUBLIC_SHARE
 
 SAMPLE = Path(__file__).parent / "submissions" / "correct" / "loops.py"
 

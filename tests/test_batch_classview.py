@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from trivial_answers import lookup_table, trivial_source
 
-from gdgrade.expectations import public_expectations
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.i18n import text
+from gdgrade.public_expectations import public_expectations
 from grader.batch.classview import class_view, histogram
-from grader.batch.exports import ExportContext
 from grader.batch.outputs import OutputOptions, write_class_page
 from grader.batch.progress import Progress
 from grader.batch.standings import Entry, standings
-from grader.contract import EXERCISE_IDS
-from grader.i18n import text
+from grader.batch.tables import ExportContext
 
 POINTS = {"gradient_step": 5.0, "sgd": 15.0}
 SUBMISSIONS = Path(__file__).parent / "submissions"

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.i18n import text
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = int(os.environ.get("GDGRADE_BATCH_CLASS_SIZE", "60"))
 LIMITS = ["--call-timeout", "0.5", "--load-timeout", "2", "--submission-timeout", "4"]
@@ -127,6 +129,9 @@ def test_hostile_and_unreadable_submissions_score_zero_and_are_reported(graded) 
     assert "s0000" in incidents
     unreadable = page[page.index('id="unreadable"') : page.index('id="faults"')]
     assert "s0001" in unreadable
+    # why, in the class's language (Korean), on the TA's page and in the student's report
+    why = text("ko", "submission", "not_utf8", byte="0xff", offset=UNREADABLE.index(b"\xff"))
+    assert why in unreadable and why in (out / "reports" / "s0001.txt").read_text("utf-8")
     faults = page[page.index('id="faults"') :]
     assert "<table>" not in faults  # the grader itself never failed
 

@@ -9,10 +9,10 @@ from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from gdgrade.sandbox import Limits
 from grader.assignment import Assignment
 from grader.batch.runner import _collect, _Pool, _stop, run_tasks
 from grader.batch.worker import Task, WorkerConfig
-from grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = WorkerConfig(

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from gdgrade.report_json import to_json
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.sandbox.driver import EXERCISE_PROCESS_ENV
+from gdgrade.submission import load_submission
 from grader.assignment import Assignment
 from grader.grade import grade_submission
-from grader.report import to_json
-from grader.sandbox import Limits, Sandbox
-from grader.sandbox.driver import EXERCISE_PROCESS_ENV
-from grader.submission import load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "submissions"

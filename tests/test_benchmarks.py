@@ -16,7 +16,7 @@ import pytest
 from benchmarks import generate
 from benchmarks.measure import intervals, run_measured, summary_ms
 from benchmarks.run import batch, overhead
-from grader.submission import load_submission
+from gdgrade.submission import load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 

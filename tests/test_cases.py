@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import reference
-from grader.cases import hidden_cases
+from gdgrade.json_values import RngSpec, decode, encode
 from grader.expected import expectations, is_nonfinite
-from grader.values import RngSpec, decode, encode
+from grader.hidden_cases import hidden_cases
 
 
 def _fingerprint(cases):

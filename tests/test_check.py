@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 
 from gdgrade.checker import check_submission
-from grader.cases import hidden_cases
-from grader.commands import check as check_command
-from grader.contract import EXERCISE_IDS
-from grader.exercises import public_cases
-from grader.i18n import text
-from grader.sandbox import Sandbox
-from grader.submission import load_submission
-from grader.values import encode
+from gdgrade.commands import check as check_command
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import public_cases
+from gdgrade.i18n import text
+from gdgrade.sandbox import Sandbox
+from gdgrade.submission import load_submission
+from grader.hidden_cases import hidden_cases
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
@@ -111,7 +110,7 @@ def test_untouched_starters_are_not_implemented_yet_and_exit_1(capsys, tmp_path)
     starters = [catalog.starter_path(e).read_text(encoding="utf-8") for e in EXERCISE_IDS]
     code, out = run_check(capsys, written(tmp_path, "\n\n".join(starters)))
     assert code == 1
-    assert verdict_lines(out, "…", text("ko", "check", "verdict", "todo")) == 9
+    assert verdict_lines(out, "…", text("ko", "check", "verdict", "todo")) == len(EXERCISE_IDS)
     assert text("ko", "check", "nothing_checked") in out
     assert text("ko", "check", "todo_hint") in out
 
@@ -130,7 +129,7 @@ def test_notebook_file_is_checked_like_a_py_file(capsys):
 
 @pytest.mark.parametrize("path", ["no/such/file.py", "README.md"])
 def test_unreadable_input_exits_2(capsys, path):
-    from grader.errors import UsageError
+    from gdgrade.errors import UsageError
 
     with pytest.raises(UsageError):
         run_check(capsys, path)
@@ -146,10 +145,15 @@ def test_a_symlink_or_a_pipe_is_refused_in_one_line_without_its_target(capsys, t
     (tmp_path / "link.py").symlink_to(secret)
     os.mkfifo(tmp_path / "pipe.py")
     for name, kind in (("link.py", "a symbolic link"), ("pipe.py", "a named pipe (FIFO)")):
-        assert main(["check", str(tmp_path / name)]) == 2
+        assert main(["check", str(tmp_path / name), "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"{name}: {kind}, not a regular file" in err
         assert "secret" not in err
+        assert main(["check", str(tmp_path / name), "--lang", "ko"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "secret" not in err
+        said = text("ko", "submission", "not_readable", reason=f"{kind}, not a regular file")
+        assert f"{name}: {said[:-1]}" in err  # the reason goes on past "file"
 
 
 def test_gdgrade_check_command_exits_0_then_2_for_an_unknown_exercise(capsys):
@@ -201,29 +205,19 @@ def test_html_is_escaped_and_lists_every_function(sandbox, tmp_path):
         assert f"<code>{exercise}</code>" in html
 
 
-def test_full_install_keeps_computed_expectations_in_the_cache(monkeypatch, tmp_path):
-    from gdgrade import expectations
-    from grader.case_cache import CACHE_ENV
+def test_the_check_judges_with_the_stored_expectations_and_never_the_reference(monkeypatch):
+    import reference
+    from gdgrade import public_expectations as expectations
 
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    expectations.public_expectations.cache_clear()
-    first = expectations.public_expectations("gradient_step")
-    (cached,) = tmp_path.glob("gradient_step-*.json")
+    def no_reference(*args):
+        raise AssertionError("the check reached the reference")
 
-    def no_reference(exercise):
-        raise AssertionError("recomputed instead of read from the cache")
-
-    monkeypatch.setattr(expectations, "computed", no_reference)
+    for exercise in EXERCISE_IDS:
+        monkeypatch.setitem(reference.REFERENCE, exercise, no_reference)
     expectations.public_expectations.cache_clear()
-    again = expectations.public_expectations("gradient_step")
-    assert [e.case.id for e in again] == [e.case.id for e in first]
-    assert [encode(e.target) for e in again] == [encode(e.target) for e in first]
-    cached.write_text("{not json", encoding="utf-8")  # a damaged entry is recomputed
-    monkeypatch.undo()
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    expectations.public_expectations.cache_clear()
-    assert len(expectations.public_expectations("gradient_step")) == len(first)
-    expectations.public_expectations.cache_clear()
+    loaded = expectations.public_expectations("gradient_step")
+    assert [e.case.id for e in loaded] == [c.id for c in public_cases("gradient_step")]
+    assert all(e.case.visibility == "public" for e in loaded)
 
 
 def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):
@@ -238,3 +232,14 @@ def test_a_case_that_changes_its_input_is_not_shown_as_passing(capsys):
     assert text("ko", "check", "cases_passed", passed=passing, total=len(cases)) in line
     changed = text("ko", "mistakes", "mutates_input", "title") + ": x"
     assert out.count(changed) >= min(len(arrays), 3)  # the first three are listed
+
+
+def test_the_check_drops_format_controls_a_student_message_carries(tmp_path, capsys):
+    """A right-to-left override in an exception message would make the check read otherwise;
+    the check's text, like every report, is drawn without such controls."""
+    source = (
+        'def gradient_step(x, grad, learning_rate):\n    raise ValueError("ok\\u202etxt.exe")\n'
+    )
+    code, out = run_check(capsys, written(tmp_path, source), "--exercise", "gradient_step")
+    assert code == 1 and "oktxt.exe" in out
+    assert "\u202e" not in out

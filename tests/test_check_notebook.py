@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gdgrade.i18n import text
 from gdgrade.kernel_source import _Unavailable, extract, global_names, literal
-from grader.i18n import text
 
 GOOD_DESCENT = """
 def gradient_descent(f, fp, x0, learning_rate, max_iter):

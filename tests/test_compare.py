@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from grader.compare import Tolerance, compare
+from gdgrade.compare import Tolerance, compare
 
 TOL = Tolerance(rtol=1e-6, atol=1e-9)
 GD_PARTS = ("x_opt", "f_opt", "paths")

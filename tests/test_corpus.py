@@ -9,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support import TOTAL_POINTS
 
+from gdgrade.credit import SHARES
+from gdgrade.sandbox import Limits, Sandbox
 from grader.assignment import Assignment
-from grader.credit import SHARES
 from grader.grade import grade_path
-from grader.sandbox import Limits, Sandbox
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 MANIFEST = json.loads((SUBMISSIONS / "manifest.json").read_text(encoding="utf-8"))
@@ -62,7 +63,7 @@ def test_sample_gets_its_score_and_diagnoses(sandbox, entry):
 def test_correct_sample_gets_full_marks_on_every_seed(sandbox, entry, seed):
     report = _grade(sandbox, entry, seed)
     _check(report, entry)
-    assert report.score == report.max_score == 100
+    assert report.score == report.max_score == TOTAL_POINTS
 
 
 def test_per_student_cases_still_give_full_marks(sandbox):

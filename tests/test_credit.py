@@ -9,11 +9,11 @@ import pytest
 from support import case_set, runs_of
 
 import reference
-from grader.credit import SHARES, kept_share, table_markdown
-from grader.diagnose import diagnose
-from grader.exercises import load_exercise
-from grader.model import LoadReport
-from grader.score import score_exercise
+from gdgrade.case import LoadReport
+from gdgrade.credit import SHARES, kept_share, table_markdown
+from gdgrade.diagnose import diagnose
+from gdgrade.exercise_data import load_exercise
+from gdgrade.score import score_exercise
 
 LOADED = LoadReport(defined=reference.EXERCISES)
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -7,10 +7,10 @@ import pytest
 from support import case_set, runs_of
 
 import reference
-from grader.diagnose import diagnose
-from grader.exercises import load_exercise
-from grader.model import LoadReport
-from grader.score import score_exercise
+from gdgrade.case import LoadReport
+from gdgrade.diagnose import diagnose
+from gdgrade.exercise_data import load_exercise
+from gdgrade.score import score_exercise
 
 LOADED = LoadReport(defined=reference.EXERCISES)
 MISTAKES = [
@@ -71,8 +71,8 @@ def test_missing_function_scores_zero_and_says_not_defined(exercise):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("way", ["too_few", "too_many"])
 def test_off_by_one_says_whether_one_update_too_few_or_too_many(way, lang):
-    from grader.fixes import detail
-    from grader.i18n import text
+    from gdgrade.fixes import detail
+    from gdgrade.i18n import text
 
     (variant,) = [
         v for v in reference.VARIANTS if v.mistake_id == "off_by_one_iterations" and v.label == way

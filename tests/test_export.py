@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.exports import ExportContext, canvas_table, csv_text, write_export
 from grader.batch.roster import RosterError, load_roster
 from grader.batch.standings import Entry, safe_names, standings
+from grader.batch.tables import ExportContext, canvas_table, csv_text, write_export
 
 EXERCISES = ("gradient_step", "sgd")
 POINTS = {"gradient_step": 5.0, "sgd": 15.0}
@@ -116,12 +116,23 @@ def test_canvas_import_has_identity_columns_points_possible_and_the_assignment(
     assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "HW3 (777)"]
     assert rows[0][0] == "Points Possible" and rows[0][-1] == "20"
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["김민지"][1:3] == ["123456", ""]  # Canvas id: Canvas matches on it
-    assert by_name["김민준"][1:3] == ["", "2024000001"]  # no Canvas id: the SIS id
+    # every student id in SIS User ID, the Canvas id (a download name's) in ID where known
+    assert by_name["김민지"][1:3] == ["123456", "2024000002"]
+    assert by_name["김민준"][1:3] == ["", "2024000001"]
     assert by_name["2024999999"][1:3] == ["", "2024999999"]
     assert by_name["김민지"][-1] == "15"
     text = csv_text((header, rows))
     assert text.splitlines()[0].endswith("HW3 (777)")
+
+
+def test_canvas_import_without_a_roster_leaves_sis_empty_where_only_a_canvas_id_is_known():
+    entries = [
+        entry("123456", {"sgd": 15}, layout="canvas", name="kimminji"),
+        entry("2024000001", {"gradient_step": 5}),
+    ]
+    _, rows = canvas_table(standings(entries), ExportContext(EXERCISES, 20.0, "HW3"))
+    ids = {r[0]: r[1:3] for r in rows[1:]}
+    assert ids == {"kimminji": ["123456", ""], "2024000001": ["", "2024000001"]}
 
 
 def test_gradescope_upload_has_name_sid_email_and_total(tmp_path, roster) -> None:
@@ -163,7 +174,7 @@ def test_canvas_gradebook_export_works_as_a_roster(tmp_path: Path) -> None:
     assert (person.name, person.canvas_id, person.section) == ("김민지", "123456", "B")
 
 
-# --- student-controlled text in the tables (grader/formats/safe.py) ------------------------
+# --- student-controlled text in the tables (gdgrade/safe_text.py) ------------------------
 
 FORMULAS = ['=HYPERLINK("http://x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
 

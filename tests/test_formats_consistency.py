@@ -42,7 +42,8 @@ def from_markdown(out: str) -> Scores:
 
 
 def from_html(out: str) -> Scores:
-    rows = re.findall(r'<code>(\w+)</code></a></td><td class="n">([\d.]+) / [\d.]+</td>', out)
+    code = r'<a href="#ex-(\w+)"><code>(?:[^<]|<wbr>)*</code></a></td>'  # ids wrap at <wbr>
+    rows = re.findall(code + r'<td class="n">([\d.]+) / [\d.]+</td>', out)
     total = re.search(r"<strong>([\d.]+)</strong> / [\d.]+", out)
     return float(total.group(1)), {e: float(s) for e, s in rows}
 

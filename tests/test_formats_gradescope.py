@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from report_fixtures import REPORTS, hostile_report, partial_report
 
-from grader.i18n import text
+from gdgrade.i18n import text
 from grader.render import render_gradescope
 
 # From the spec (gradescope-autograders.readthedocs.io, specs): field -> accepted types.

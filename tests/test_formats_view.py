@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from report_fixtures import HOSTILE_TEXT, REPORTS, hostile_report, partial_report
 
-from grader.formats.safe import excerpt, json_text, markdown_block, markdown_inline, visible
+from gdgrade.i18n import text
+from gdgrade.safe_text import excerpt, json_text, markdown_block, markdown_inline, visible
 from grader.formats.view import apportion, case_points, case_views
-from grader.i18n import text
 from grader.render import FORMATS
 
 

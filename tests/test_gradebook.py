@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.sandbox import Limits
 from grader.assignment import Assignment
 from grader.batch.gradebook import FAULT, GRADED, Gradebook, GradebookError, Result, SubmissionRow
 from grader.batch.lock import Busy, OutputLock
 from grader.batch.settings import settings_for
-from grader.sandbox import Limits
 
 SETTINGS = settings_for(Assignment(seed=20_480_123_456_789), Limits(), "html")
 

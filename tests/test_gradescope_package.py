@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_formats_gradescope import check_results
 
+from gdgrade.i18n import text
 from grader.commands import gradescope_package
-from grader.i18n import text
 
 HERE = Path(__file__).parent
 LOOPS = HERE / "submissions" / "correct" / "loops.py"
@@ -107,7 +107,7 @@ def test_bundle_bakes_in_a_random_seed_when_none_is_given_and_tells_the_ta(tmp_p
 def test_a_bundle_cannot_reveal_hidden_cases_to_students(tmp_path):
     import argparse
 
-    from grader.errors import UsageError
+    from gdgrade.errors import UsageError
 
     parser = argparse.ArgumentParser()
     gradescope_package.register(parser.add_subparsers(dest="command"))
@@ -137,7 +137,7 @@ def test_wheel_is_complete_and_its_record_is_true(tmp_path):
         for needed in (
             "grader/cli.py",
             "grader/formats/gradescope.py",
-            "grader/locale/ko.json",
+            "gdgrade/locale/ko.json",
             "reference/__init__.py",
             "gdgrade/templates/report.md.j2",
             "gdgrade/exercises/04_gradient_descent/public_cases.json",
@@ -169,7 +169,7 @@ def test_wheel_installs_and_runs_without_this_repository(tmp_path):
     code = (
         "import grader, gdgrade.templates, json\n"
         "from grader.render import FORMATS\n"
-        "from grader.i18n import text\n"
+        "from gdgrade.i18n import text\n"
         "print(json.dumps([grader.__file__, text('ko', 'ui', 'heading'), sorted(FORMATS)]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -291,3 +291,34 @@ def test_a_hostile_notebook_is_the_students_problem_with_no_traceback(tmp_path):
         "not a valid notebook (JSON nested 100,001 levels deep; the limit is 100)"
     )
     assert "Traceback" not in data["output"] and "not your fault" not in data["output"]
+
+
+def test_setup_computes_the_hidden_expectations_once_so_runs_only_read_them(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GDGRADE_CACHE_DIR", str(cache))
+    bundle = package(tmp_path, "--exercise", "gradient_descent")
+    assert "./run_autograder --warm" in zipfile.ZipFile(bundle).read("setup.sh").decode()
+    root = autograder_tree(tmp_path, bundle, {"loops.py": LOOPS.read_bytes()})
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    env |= {"GDGRADE_AUTOGRADER_ROOT": str(root)}
+    env["PATH"] = f"{launcher(tmp_path / 'bin')}:{os.environ['PATH']}"
+    warm = [sys.executable, str(root / "source" / "run_autograder"), "--warm"]
+    subprocess.run(warm, env=env, check=True, timeout=300)
+    (entry,) = cache.glob("gradient_descent-*.json")  # the hidden cases of the baked-in seed
+    assert not (root / "results" / "results.json").exists()  # no student was graded
+    before = entry.stat().st_mtime_ns
+    data = run_autograder(root, launcher(tmp_path / "bin"))
+    assert data["score"] > 0 and entry.stat().st_mtime_ns == before  # read, not recomputed
+    assert list(cache.glob("*.json")) == [entry]
+
+
+def test_setup_leaves_per_student_hidden_cases_to_each_run(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GDGRADE_CACHE_DIR", str(cache))
+    root = autograder_tree(tmp_path, package(tmp_path, "--per-student"), {})
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    env |= {"GDGRADE_AUTOGRADER_ROOT": str(root)}
+    env["PATH"] = f"{launcher(tmp_path / 'bin')}:{os.environ['PATH']}"
+    warm = [sys.executable, str(root / "source" / "run_autograder"), "--warm"]
+    subprocess.run(warm, env=env, check=True, timeout=300)
+    assert not cache.exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from support import TOTAL_POINTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "submissions" / "correct" / "vectorised.py"
@@ -90,7 +91,7 @@ def test_installed_wheel_grades_with_its_own_data_and_templates(installed):
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["score"] == report["max_score"] == 100
+    assert report["score"] == report["max_score"] == TOTAL_POINTS
     text = _run(python, "-m", "grader", "grade", str(SAMPLE), "--lang", "en", cwd=work)
     assert text.returncode == 0, text.stderr
     assert "100 / 100" in text.stdout

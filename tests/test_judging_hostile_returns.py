@@ -2,7 +2,7 @@
 
 The sandbox hands back any value the protocol can carry: empty lists and arrays, ragged
 lists, NaN, strings, None, tuples of the wrong length. Judging, diagnosing and scoring such
-a value (grader/judging.py, the stage `gdgrade grade` runs per exercise) must give the
+a value (gdgrade/exercise_grading.py, the stage `gdgrade grade` runs per exercise) must give the
 student a verdict; an exception there would be reported as the grader's own fault (exit 3,
 "not your fault") for something the student did.
 """
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from support import case_set
 
-from grader.contract import EXERCISE_IDS
-from grader.judging import exercise_result
-from grader.model import CallOutcome, LoadReport
-from grader.values import decode, encode
+from gdgrade.case import CallOutcome, LoadReport
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_grading import exercise_result
+from gdgrade.json_values import decode, encode
 
 RETURNS: dict[str, Any] = {
     "empty_list": [],

@@ -102,3 +102,44 @@ def test_class_histogram_shows_every_count_and_the_full_marks_edge(graded, drive
         ".map(t => t.textContent)"
     )
     assert edges[0] == "0" and edges[-1] == "100"
+
+
+# For each exercise id in the report's contents table and headings: its text and the
+# characters after which the browser started a new line ("batch_gradient_" / "descent"
+# gives ["_"], "batch_gradient_descen" / "t" gives ["n"]).
+ID_BREAKS = """
+return [...document.querySelectorAll('nav code, h2 code')].map(code => {
+  const chars = [];
+  const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode;
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      chars.push([node.data[i], range.getBoundingClientRect().top]);
+    }
+  }
+  const breaks = chars.filter((c, i) => i > 0 && c[1] > chars[i - 1][1] + 1)
+    .map(c => chars[chars.indexOf(c) - 1][0]);
+  return [code.textContent, breaks];
+});
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_long_exercise_ids_wrap_only_after_an_underscore(graded, driver, width):
+    browser.show(driver, graded / "reports" / f"{browser.MISTAKES}.html", width)
+    ids = driver.execute_script(ID_BREAKS)
+    assert any(name == "batch_gradient_descent" for name, _ in ids)
+    broken = [(name, after) for name, after in ids if set(after) - {"_"}]
+    assert broken == [], f"ids cut inside a word at {width}px: {broken}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_class_student_list_shows_every_final_score_without_scrolling(graded, driver, width):
+    browser.show(driver, graded / "class.html", width)
+    box = driver.find_element("css selector", "#students .wide-table")
+    assert driver.execute_script("return arguments[0].scrollWidth", box) <= box.size["width"]
+    final = driver.find_element("css selector", "#student-table th:nth-child(7)")
+    assert final.is_displayed() and final.location["x"] + final.size["width"] <= width

@@ -12,9 +12,9 @@ from test_reference_registry import call, generated, parts
 
 import reference
 import reference.pairs as composition
-from grader.diagnose import diagnose
+from gdgrade.case import LoadReport
+from gdgrade.diagnose import diagnose
 from grader.explain import explain
-from grader.model import LoadReport
 
 LOADED = LoadReport(defined=reference.EXERCISES)
 

@@ -13,12 +13,14 @@ import subprocess
 import sys
 
 import pytest
+from support import TOTAL_POINTS
 from trivial_answers import KINDS, lookup_table, trivial_source
 
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.expectation import from_json
+from gdgrade.sandbox import Limits, Sandbox
 from grader.assignment import Assignment
-from grader.expectation import from_json
 from grader.grade import grade_path
-from grader.sandbox import Limits, Sandbox
 
 SEED = 20261129
 LIMITS = Limits(call_wall_s=2.0, load_wall_s=5.0, submission_wall_s=60.0)
@@ -39,7 +41,7 @@ def shipped(tmp_path_factory):
     for path in sorted(out.rglob("public_expectations.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         found[data["exercise"]] = from_json(data)
-    assert len(found) == 9
+    assert len(found) == len(EXERCISE_IDS)
     return found
 
 
@@ -57,7 +59,7 @@ def test_an_answer_without_mathematics_earns_nothing_on_any_exercise(
     source.write_text(trivial_source(kind, lookup_table(shipped)), encoding="utf-8")
     report = grade_path(source, Assignment(seed=SEED), sandbox)
     scores = {e.id: e.score for e in report.exercises}
-    assert len(scores) == 9 and report.load.defined
+    assert len(scores) == len(EXERCISE_IDS) and report.load.defined
     assert scores == dict.fromkeys(scores, 0.0), scores
     if kind == "public_answer":  # it is a real lookup table: every public case passes
         public = [c for e in report.exercises for c in e.cases if c.visibility == "public"]
@@ -76,5 +78,5 @@ def test_a_lookup_table_of_the_release_scores_at_most_a_fifth(shipped, tmp_path)
     report = json.loads(out.read_text(encoding="utf-8"))
     public = [c for e in report["exercises"] for c in e["cases"] if c["visibility"] == "public"]
     assert all(c["status"] == "passed" for c in public)  # it knows every public answer
-    assert report["max_score"] == 100
+    assert report["max_score"] == TOTAL_POINTS
     assert report["score"] <= LOOKUP_CEILING, report["score"]

@@ -20,11 +20,11 @@ import pytest
 
 from gdgrade.checker import check_submission
 from gdgrade.display import render_check_text
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.sandbox import runners as runners_module
+from gdgrade.sandbox.portable import PortableRunner
+from gdgrade.submission import load_submission
 from grader.cli import main as cli_main
-from grader.sandbox import Limits, Sandbox
-from grader.sandbox import runners as runners_module
-from grader.sandbox.portable import PortableRunner
-from grader.submission import load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "submissions"
@@ -74,9 +74,9 @@ def test_endless_loop_times_out_within_the_limit_and_other_calls_are_skipped(tmp
     elapsed = time.monotonic() - started
     statuses = [o.status for o in run.outcomes["gradient_step"]]
     assert statuses == ["timeout"] * 4
-    messages = [o.error_message for o in run.outcomes["gradient_step"]]
-    assert messages[0] == "did not return within the 1 s limit"
-    assert messages[2].startswith("not run: this function already timed out 2 times")
+    said = [(o.reason, o.reason_params) for o in run.outcomes["gradient_step"]]
+    assert said[0] == ("wall_limit", {"seconds": 1.0})
+    assert said[2] == ("skipped_after_timeouts", {"count": 2, "seconds": 1.0})
     assert elapsed < 2 * (FAST.call_wall_s + 0.25) + 10  # two waits, plus process starts
 
 
@@ -95,9 +95,10 @@ def test_os_exit_during_a_call_is_a_crash_and_the_next_call_still_runs(tmp_path)
     calls = {"gradient_step": [(-1.0, 1.0, 0.1), (1.0, 2.0, 0.1)]}
     run = PortableRunner(FAST).run(load_submission(path), calls)
     crashed, returned = run.outcomes["gradient_step"]
-    assert (crashed.status, crashed.error_message) == (
+    assert (crashed.status, crashed.reason, crashed.reason_params) == (
         "crashed",
-        "the process exited (code 3) during the call",
+        "exited",
+        {"code": 3},
     )
     assert returned.status == "returned" and returned.value == pytest.approx(0.8)
 
@@ -119,13 +120,13 @@ def test_a_flood_of_output_is_cut_not_kept(tmp_path):
     (outcome,) = run.outcomes["gradient_step"]
     assert outcome.status == "returned"
     assert outcome.stdout.endswith("[... 9999001 more characters not shown]\n")
-    assert "[... more output not shown]" in run.load.stdout
-    assert len(run.load.stdout) < 2 * limits.output_bytes
+    assert "[... more output not shown]" in run.load.raw_output
+    assert len(run.load.raw_output) < 2 * limits.output_bytes
 
 
 def test_results_still_in_the_pipe_when_the_child_exits_are_not_a_crash(tmp_path, monkeypatch):
     """The child ends right after its last frame; a slow reader must still file it."""
-    import grader.sandbox.portable as portable
+    import gdgrade.sandbox.portable as portable
 
     class SlowReader(portable.FrameReader):
         def feed(self, data: bytes):
@@ -203,23 +204,33 @@ def test_student_code_cannot_reach_c_functions_through_ctypes(tmp_path):
         assert outcome.error_message.startswith(event)
 
 
-def test_grader_modules_are_hidden_from_student_code_as_in_the_sandbox(tmp_path):
+def test_instructor_modules_and_the_check_are_out_of_reach_in_both_runners(tmp_path):
     path = write(
         tmp_path,
         """
-        try:
-            from gdgrade import check
-        except ImportError as exc:
-            HIDDEN = str(exc)
+        FOUND = []
+        for statement in ("import grader", "import reference", "from gdgrade import check"):
+            try:
+                exec(statement)
+            except ImportError as exc:
+                FOUND.append(str(exc))
 
         def gradient_step(x, grad, learning_rate):
-            return HIDDEN
+            return FOUND
         """,
     )
     calls = {"gradient_step": [(1.0, 1.0, 0.1)]}
     expected = Sandbox().run(load_submission(path), calls).outcomes["gradient_step"][0].value
     got = PortableRunner().run(load_submission(path), calls).outcomes["gradient_step"][0].value
-    assert got == expected == "No module named 'gdgrade'"
+    assert (
+        got
+        == expected
+        == [
+            "No module named 'grader'",
+            "No module named 'reference'",
+            "gdgrade's check() is not available while grading",
+        ]
+    )
 
 
 # --- choosing the runner -----------------------------------------------------------------
@@ -290,8 +301,8 @@ os.fork = refused
 {extra}
 import gdgrade
 from gdgrade.checker import check_submission
-from grader.sandbox.runners import CheckRunner, requested_runner
-from grader.submission import load_submission
+from gdgrade.sandbox.runners import CheckRunner, requested_runner
+from gdgrade.submission import load_submission
 
 with CheckRunner(requested_runner(None)) as runner:
     report = check_submission(load_submission(sys.argv[1]), runner)

@@ -1,7 +1,7 @@
 """Exercises 3-4 of reference/: one gradient step, and the lecture's descent loop.
 
 Oracles: the update formula recomputed by a plain loop here, sympy's exact critical
-points, and the lecture's published end points (CONTRACT.md "Known facts").
+points, and the lecture's published end points.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from reference import gradient_descent, gradient_step
 X = sp.Symbol("x", real=True)
 LECTURE_F = sp.Rational(1, 2) * X**4 - 4 * X**3 + 10 * X**2 - 7 * X + 2
 
-# The lecture's published numbers (CONTRACT.md, Known facts), six decimals.
+# The lecture's published numbers, six decimals.
 LOCAL_MIN, LOCAL_MIN_F = 3.267035, 3.344898
 GLOBAL_MIN, GLOBAL_MIN_F = 0.474313, 0.528013
 OSCILLATING_END = 0.461996  # gradient_descent(f, fp, 4, 0.2, 200)
@@ -82,7 +82,7 @@ def test_gradient_step_on_arrays_updates_every_entry_and_leaves_inputs(shape):
 
 
 def test_published_critical_points_agree_with_sympy():
-    """The oracle itself: CONTRACT.md's numbers are the roots of f' to six decimals."""
+    """The oracle itself: the lecture's numbers are the roots of f' to six decimals."""
     low, _maximum, high = critical_points()
     assert low == pytest.approx(GLOBAL_MIN, abs=SIX_DECIMALS)
     assert high == pytest.approx(LOCAL_MIN, abs=SIX_DECIMALS)

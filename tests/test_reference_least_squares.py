@@ -171,7 +171,7 @@ def test_exactly_one_permutation_is_drawn_per_epoch(n_epochs, batch_size):
 
 
 def test_shuffling_an_index_array_replays_the_same_path():
-    """CONTRACT.md: rng.shuffle of an index array draws the same numbers as permutation."""
+    """The rng protocol: rng.shuffle of an index array draws the same numbers as permutation."""
     m, n_epochs = 31, 3
     X, y = noisy_problem(m=m, seed=9)
     rng = np.random.default_rng(77)

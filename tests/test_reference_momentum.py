@@ -19,7 +19,7 @@ LECTURE_F = sp.Rational(1, 2) * X**4 - 4 * X**3 + 10 * X**2 - 7 * X + 2
 f = sp.lambdify(X, LECTURE_F, "numpy")
 fp = sp.lambdify(X, sp.diff(LECTURE_F, X), "numpy")
 
-# CONTRACT.md, Known facts: the two minima and the maximum between them (six decimals)
+# The lecture's known facts: the two minima and the maximum between them (six decimals)
 LOCAL_MIN, GLOBAL_MIN, MAXIMUM = 3.267035, 0.474313, 2.258652
 SIX_DECIMALS = 5e-7
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import i18n
-from grader.contract import BY_NAME, EXERCISE_IDS
+from gdgrade import i18n
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
 from reference import EXERCISES, REFERENCE, VARIANTS
 
 # --- arguments generated for every exercise -------------------------------------------------
@@ -131,7 +131,7 @@ def test_every_variant_belongs_to_an_exercise_and_has_a_kind():
 
 
 def test_every_variant_id_is_a_known_mistake_id_with_a_message_in_every_language():
-    """The ids of MISTAKES.md live in the grader's message catalogues (one entry per id,
+    """The stable mistake ids live in the grader's message catalogues (one entry per id,
     Korean and English): a variant whose id is missing there could not be explained."""
     used = {v.mistake_id for v in VARIANTS}
     for lang in i18n.LANGUAGES:

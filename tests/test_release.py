@@ -7,6 +7,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,21 +17,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdgrade import expectations as stored
+from gdgrade import public_expectations as stored
 from gdgrade.checker import judge_exercise
-from grader.contract import EXERCISE_IDS
-from grader.exercises import public_cases
-from grader.i18n import text
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.exercise_data import public_cases
+from gdgrade.i18n import text
+from gdgrade.json_values import encode
+from gdgrade.sandbox import Sandbox
+from gdgrade.submission import load_submission
+from grader.expected import expectations
 from grader.release import (
     DISTRIBUTION,
     ReleaseError,
     build_release,
     shipped_modules,
 )
-from grader.sandbox import Sandbox
-from grader.submission import load_submission
-from grader.values import encode
 
+ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = Path(__file__).parent / "submissions"
 CORRECT = SUBMISSIONS / "correct" / "loops.py"
 BUGGY = SUBMISSIONS / "gradient_descent" / "path_includes_start.py"
@@ -75,7 +78,14 @@ def test_release_has_no_reference_hidden_generator_or_seed(release):
     texts = release_texts(release)
     names = [n.split("!")[-1] for n in texts]
     assert not [n for n in names if n.startswith(("reference/", "src/reference/"))]
-    for secret in ("cases.py", "assignment.py", "grade.py", "release.py", "cli.py", "build.py"):
+    for secret in (
+        "hidden_cases.py",
+        "assignment.py",
+        "grade.py",
+        "release.py",
+        "cli.py",
+        "build.py",
+    ):
         assert not [n for n in names if n.endswith(f"grader/{secret}")], secret
     assert not [n for n in names if n.endswith("exercises/build.py")]
     for name, content in texts.items():
@@ -87,7 +97,7 @@ def test_release_has_no_reference_hidden_generator_or_seed(release):
                 assert not [a for a in node.names if a.name.split(".")[0] == "reference"], name
             if isinstance(node, ast.ImportFrom):
                 assert (node.module or "").split(".")[0] != "reference", name
-                assert node.module not in ("grader.cases", "grader.assignment"), name
+                assert node.module not in ("grader.hidden_cases", "grader.assignment"), name
     for seed in (OLD_DEFAULT_SEED, INSTRUCTOR_SEED):
         token = re.compile(rf"(?<![\d.]){seed}(?![\d.])")
         assert not [n for n, t in texts.items() if token.search(t)], seed
@@ -128,18 +138,28 @@ def test_release_refuses_to_overwrite_a_folder(release):
         build_release(release)
 
 
-def test_builder_refuses_a_checker_that_needs_a_secret(monkeypatch):
-    import grader.release as builder
+def test_builder_refuses_a_student_package_that_imports_the_instructors(tmp_path):
+    shutil.copytree(
+        ROOT / "gdgrade", tmp_path / "gdgrade", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    checker = tmp_path / "gdgrade" / "checker.py"
+    checker.write_text(checker.read_text(encoding="utf-8") + "\nfrom grader import grade\n")
+    with pytest.raises(ReleaseError, match=r"gdgrade\.checker imports grader"):
+        shipped_modules(tmp_path)
 
-    monkeypatch.setattr(builder, "ENTRY_MODULES", (*builder.ENTRY_MODULES, "grader.grade"))
-    with pytest.raises(ReleaseError, match=r"grader\.grade"):
-        shipped_modules()
+
+def test_the_release_ships_the_student_package_whole(release):
+    shipped = {p.relative_to(release / "src").as_posix() for p in (release / "src").rglob("*.py")}
+    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "gdgrade").rglob("*.py")}
+    assert package <= shipped
+    assert {s.split("/")[0] for s in shipped} == {"gdgrade"}
+    assert shipped - package == {"gdgrade/exercises/__init__.py", "gdgrade/templates/__init__.py"}
 
 
-def test_checker_needs_no_secret_module():
+def test_checker_needs_no_undeclared_package():
     modules, external = shipped_modules()
-    assert not [m for m in modules if m.startswith("reference") or m == "grader.cases"]
-    assert external <= {"numpy", "sympy", "jinja2", "pytest", "nbformat", "IPython"}
+    assert all(m.split(".")[0] == "gdgrade" for m in modules)
+    assert external <= {"numpy", "sympy", "jinja2", "markupsafe", "pytest", "nbformat", "IPython"}
 
 
 def test_public_loss_equals_the_references():
@@ -182,10 +202,8 @@ def test_stored_expectations_give_the_verdicts_of_the_reference_on_every_sample(
         if not any("timeout" in e.get("diagnoses", ()) for e in entry["expect"].values())
     ]
     assert len(manifest) > 60
-    computed = {e: stored.computed(e) for e in EXERCISE_IDS}
-    shipped = {
-        e: stored.load(json.loads(json.dumps(stored.dump(e, computed[e])))) for e in EXERCISE_IDS
-    }
+    computed = {e: expectations(public_cases(e)) for e in EXERCISE_IDS}
+    shipped = {e: stored.public_expectations(e) for e in EXERCISE_IDS}
     for e in EXERCISE_IDS:
         assert [encode(x.case.args) for x in computed[e]] == [
             encode(x.case.args) for x in shipped[e]
@@ -242,10 +260,8 @@ def test_installed_release_cannot_import_reference(student_env, release):
     python = str(student_env / "bin" / "python")
     done = in_env(student_env, python, "-c", "import reference", cwd=release)
     assert done.returncode == 1 and "No module named 'reference'" in done.stderr
-    done = in_env(student_env, python, "-c", "import grader.cases", cwd=release)
-    assert "No module named 'grader.cases'" in done.stderr
-    done = in_env(student_env, python, "-c", "import grader; print(grader.__file__)", cwd=release)
-    assert str(student_env) in done.stdout
+    done = in_env(student_env, python, "-c", "import grader.hidden_cases", cwd=release)
+    assert done.returncode == 1 and "No module named 'grader'" in done.stderr
 
 
 @pytest.mark.parametrize("path", [CORRECT, BUGGY])

@@ -12,9 +12,9 @@ from report_fixtures import grade_report, missing, partial_report, returned_by
 
 import reference
 import reference.pairs as composition
-from grader.i18n import text
+from gdgrade.i18n import text
+from gdgrade.report_json import to_json
 from grader.render import render_html, render_markdown, render_text
-from grader.report import to_json
 
 
 def twice_the_rate(f, fp, x0, learning_rate, max_iter):

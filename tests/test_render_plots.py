@@ -12,9 +12,10 @@ import pytest
 from report_fixtures import correct_report, notebook_report, partial_report
 
 import reference
+from gdgrade.exercise_data import public_cases
 from grader import plots
-from grader.cases import LECTURE_F
-from grader.exercises import public_cases
+from grader.hidden_cases import LECTURE_F
+from grader.svg import Axes
 from reference.least_squares import loss
 
 
@@ -82,6 +83,10 @@ def test_svg_is_inline_ready_and_self_consistent():
     assert referenced <= ids  # every reference still resolves
     assert ids <= referenced  # and no id is left that nothing uses
     assert not re.search(r"\d\.\d{2,}", " ".join(re.findall(r' d="([^"]*)"', svg)))
+    # the start is marked (a white diamond) and labelled x_0, the axes named
+    assert 'fill="#ffffff" stroke="#000000"' in svg
+    assert re.search(r'<tspan font-style="italic">x</tspan><tspan [^>]*>0</tspan>', svg)
+    assert ">f(x)</text>" in svg and ">x</text>" in svg
 
 
 def test_two_pictures_never_share_an_id():
@@ -139,19 +144,19 @@ def test_descent_picture_is_as_tall_as_the_path_not_the_curve():
 
 
 def test_step_labels_start_at_x0_and_never_overlap():
-    from matplotlib.figure import Figure
-
-    ax = Figure(figsize=(4.8, 3.0)).subplots()
+    ax = Axes()
     ax.set_xlim(2.6, 4.6)
     ax.set_ylim(3.0, 7.0)
     steps = [(0, 4.0), (1, 3.1), (2, 3.17), (3, 3.2), (4, 3.21)]
     plots._label_steps(ax, LECTURE_F, steps, 2.6, 4.6)
-    labels = {t.get_text(): ax.transData.transform(t.xy) for t in ax.texts}
-    assert "$x_{0}$" in labels and "$x_{1}$" in labels
+    labels = {t.text: ax.to_pixels([t.x], [t.y])[0] for t in ax.texts}
+    assert ("x", "0") in labels and ("x", "1") in labels
     placed = list(labels.values())
     gaps = [np.hypot(*(a - b)) for i, a in enumerate(placed) for b in placed[i + 1 :]]
     assert min(gaps) >= plots.LABEL_GAP
     assert len(labels) < len(steps)  # the crowded last steps go unlabelled
+    svg = ax.svg()
+    assert re.search(r'<tspan font-style="italic">x</tspan><tspan [^>]*>0</tspan>', svg)
 
 
 def test_paths_that_coincide_on_f_get_a_second_picture_of_x_against_step():

@@ -8,8 +8,9 @@ import re
 import pytest
 from report_fixtures import REPORTS, hostile_report, missing_report, partial_report
 
-from grader.i18n import text
-from grader.render import display_width, render_markdown, render_text
+from gdgrade.i18n import text
+from gdgrade.templating import display_width
+from grader.render import render_markdown, render_text
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from support import case_set, runs_of
 
 import reference
-from grader.diagnose import diagnose
+from gdgrade.case import LoadReport
+from gdgrade.diagnose import diagnose
 from grader.explain import explain
-from grader.model import LoadReport
 from grader.rules import Uninformative, fit_descent, fit_momentum
 
 LOADED = LoadReport(defined=reference.EXERCISES)

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.functions import FunctionSpec
-from grader.sandbox import Limits, Sandbox, SubmissionRun
-from grader.submission import load_submission
-from grader.values import RngSpec
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec
+from gdgrade.sandbox import Limits, Sandbox, SubmissionRun
+from gdgrade.submission import load_submission
 from reference import REFERENCE
 
 LIMITS = Limits(call_wall_s=1.0, load_wall_s=1.0, submission_wall_s=30.0)
@@ -272,7 +272,7 @@ def test_non_plain_return_is_bad_return_naming_the_type(sandbox: Sandbox, tmp_pa
     calls = {"gradient_step": [STEP_ARGS, (1.0, 1.0, 2.0)]}
     obj, fn = run_source(sandbox, tmp_path, source, calls).outcomes["gradient_step"]
     assert (obj.status, obj.value, obj.error_type) == ("bad_return", None, "Answer")
-    assert "Answer" in obj.error_message and "not plain data" in obj.error_message
+    assert (obj.reason, obj.reason_params) == ("not_plain_data", {"type": "Answer"})
     assert (fn.status, fn.error_type) == ("bad_return", "function")
 
 
@@ -326,7 +326,7 @@ def test_module_code_that_ignores_the_alarm_is_killed_and_reloaded_without_it(
     assert_step_correct(run)
     (problem,) = run.load.problems
     assert (problem.kind, problem.line) == ("timeout", 3)
-    assert "killed" in problem.message
+    assert (problem.key, problem.params) == ("load_limit", {"seconds": LIMITS.load_wall_s})
 
 
 def test_notebook_cell_that_kills_the_process_is_skipped(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -336,7 +336,7 @@ def test_notebook_cell_that_kills_the_process_is_skipped(sandbox: Sandbox, tmp_p
     assert_step_correct(run)
     (problem,) = run.load.problems
     assert (problem.kind, problem.cell, problem.line) == ("crashed", 3, 1)
-    assert "exited (code 0)" in problem.message
+    assert (problem.key, problem.params) == ("exited", {"code": 0})
 
 
 def test_module_code_that_shrinks_the_progress_memory_then_dies_is_the_students_crash(
@@ -378,7 +378,11 @@ def test_a_call_that_times_out_does_not_stop_the_next_calls(
     started = time.monotonic()
     slow, fast = run_source(sandbox, tmp_path, source, calls).outcomes["gradient_step"]
     assert time.monotonic() - started < LIMITS.call_wall_s + 1.5
-    assert slow.status == "timeout" and "1 s" in slow.error_message
+    assert (slow.status, slow.reason, slow.reason_params) == (
+        "timeout",
+        "wall_limit",
+        {"seconds": 1},
+    )
     assert fast.status == "returned"
 
 
@@ -421,4 +425,4 @@ def test_the_submission_time_budget_bounds_everything(tmp_path: Path) -> None:
     assert time.monotonic() - started < limits.submission_wall_s + 1.5
     statuses = [o.status for o in run.outcomes["gradient_step"]]
     assert set(statuses) == {"timeout"}
-    assert "time budget" in run.outcomes["gradient_step"][-1].error_message
+    assert run.outcomes["gradient_step"][-1].reason == "budget_spent"

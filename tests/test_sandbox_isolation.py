@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.sandbox import Limits, Sandbox, SubmissionRun
-from grader.submission import load_submission
+from gdgrade.sandbox import Limits, Sandbox, SubmissionRun
+from gdgrade.submission import load_submission
 from reference import REFERENCE
 
 LIMITS = Limits(call_wall_s=2.0, load_wall_s=2.0, submission_wall_s=20.0)
@@ -26,22 +26,22 @@ STEP_ARGS = (np.array([1.0, 2.0]), np.array([0.5, -0.5]), 0.1)
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="uid drop and namespaces need root")
 REPO = Path(__file__).resolve().parents[1]
 ALLOWED_GRADER_MODULES = {
-    "grader",
-    "grader.contract",
-    "grader.functions",
-    "grader.model",
-    "grader.values",
-    "grader.sandbox",
-    "grader.sandbox.capture",
-    "grader.sandbox.child",
-    "grader.sandbox.exercise",
-    "grader.sandbox.isolation",
-    "grader.sandbox.landlock",
-    "grader.sandbox.limits",
-    "grader.sandbox.protocol",
-    "grader.sandbox.seccomp",
-    "grader.sandbox.units",
-    "grader.sandbox.zygote",
+    "gdgrade",
+    "gdgrade.contract",
+    "gdgrade.function_specs",
+    "gdgrade.case",
+    "gdgrade.json_values",
+    "gdgrade.sandbox",
+    "gdgrade.sandbox.capture",
+    "gdgrade.sandbox.child",
+    "gdgrade.sandbox.exercise",
+    "gdgrade.sandbox.isolation",
+    "gdgrade.sandbox.landlock",
+    "gdgrade.sandbox.limits",
+    "gdgrade.sandbox.protocol",
+    "gdgrade.sandbox.seccomp",
+    "gdgrade.sandbox.units",
+    "gdgrade.sandbox.zygote",
 }
 
 
@@ -80,7 +80,9 @@ def processes_of(uid: int) -> list[int]:
 
 def test_zygote_holds_only_numpy_and_the_child_runner(sandbox: Sandbox) -> None:
     modules = set(sandbox.zygote_modules())
-    ours = {m for m in modules if m.split(".")[0] in ("grader", "reference", "exercises")}
+    ours = {
+        m for m in modules if m.split(".")[0] in ("grader", "gdgrade", "reference", "exercises")
+    }
     assert ours <= ALLOWED_GRADER_MODULES
     assert "numpy" in modules and "numpy.random" in modules
     heavy = {"sympy", "jinja2", "matplotlib", "nbformat", "IPython"}
@@ -114,8 +116,8 @@ def test_file_system_shows_the_system_and_nothing_of_the_grader(
         sandbox,
         tmp_path,
         f"""
-        import numpy.fft, cmath, grader
-        found = {{"root": sorted(os.listdir("/")), "grader_file": grader.__file__}}
+        import numpy.fft, cmath, gdgrade
+        found = {{"root": sorted(os.listdir("/")), "grader_file": gdgrade.__file__}}
         for path in [{str(REPO)!r}, {str(REPO / "reference")!r}, {str(tmp_path)!r}, "/work",
                      "/etc/shadow", "/root/.bashrc", "/var/log"]:
             found[path] = os.path.exists(path)
@@ -257,7 +259,7 @@ def test_seccomp_filter_refuses_escapes_but_not_threads_or_processes() -> None:
     program = textwrap.dedent(
         """
         import ctypes, errno, os, subprocess, threading
-        from grader.sandbox import isolation, seccomp
+        from gdgrade.sandbox import isolation, seccomp
         isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
         assert seccomp.install()
         libc = ctypes.CDLL(None, use_errno=True)

@@ -9,11 +9,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.functions import FunctionSpec
-from grader.sandbox import Limits
-from grader.sandbox.driver import SubmissionDriver
-from grader.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
-from grader.values import RngSpec, encode
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import RngSpec, encode
+from gdgrade.sandbox import Limits
+from gdgrade.sandbox.driver import SubmissionDriver
+from gdgrade.sandbox.outcomes import died_outcome, exercise_death, load_problems, result_outcome
 
 LIMITS = Limits(output_bytes=100)
 PARAMS = ("f", "x", "h")
@@ -36,7 +36,7 @@ def test_encoded_test_functions_and_generators_are_not_results() -> None:
     for smuggled in (spec, RngSpec(1), [1.0, spec]):
         outcome = result_outcome(frame(value=encode(smuggled)), 0.1, PARAMS, 3, LIMITS)
         assert (outcome.status, outcome.value) == ("bad_return", None)
-        assert "cannot be read" in outcome.error_message
+        assert outcome.reason == "unreadable_return"
 
 
 def test_malformed_frames_become_crashed_or_bad_return_never_a_value() -> None:
@@ -71,16 +71,16 @@ def test_every_field_is_checked_and_capped() -> None:
 
 def test_deaths_are_named_by_their_signal_or_exit_code() -> None:
     segv = exercise_death({"signal": signal.SIGSEGV}, LIMITS, 0.2)
-    assert (segv.status, segv.error_message) == ("crashed", "the process was killed by SIGSEGV")
-    assert exercise_death({"signal": signal.SIGXCPU}, LIMITS, 0.2).status == "timeout"
-    assert "exited (code 0)" in exercise_death({"exit": 0}, LIMITS, 0.2).error_message
-    assert died_outcome(signal.SIGABRT, LIMITS, "loading") == (
+    assert (segv.status, segv.reason, segv.reason_params) == (
         "crashed",
-        "the process was killed by SIGABRT during loading",
+        "killed",
+        {"signal": "SIGSEGV"},
     )
-    assert (
-        died_outcome(3 << 8, LIMITS, "loading")[1] == "the process exited (code 3) during loading"
-    )
+    assert exercise_death({"signal": signal.SIGXCPU}, LIMITS, 0.2).status == "timeout"
+    exited = exercise_death({"exit": 0}, LIMITS, 0.2)
+    assert (exited.reason, exited.reason_params) == ("exited", {"code": 0})
+    assert died_outcome(signal.SIGABRT, LIMITS) == ("crashed", "killed", {"signal": "SIGABRT"})
+    assert died_outcome(3 << 8, LIMITS) == ("crashed", "exited", {"code": 3})
 
 
 def test_load_problems_point_into_cells_and_drop_unknown_kinds() -> None:
@@ -98,6 +98,40 @@ def test_load_problems_point_into_cells_and_drop_unknown_kinds() -> None:
         ("timeout", None, None),
     ]
     assert len(problems[1].message) == 600
+
+
+def test_the_childs_reasons_are_kept_only_when_the_catalogue_can_word_them() -> None:
+    said = {"reason": "too_large", "reason_params": {"size": 10}}
+    kept = result_outcome(frame(status="bad_return", **said), 0.1, PARAMS, 3, LIMITS)
+    assert (kept.reason, kept.reason_params) == ("too_large", {"size": 10})
+    forged = {"reason": "too_large", "reason_params": {"size": "{0.__class__}"}}
+    dropped = result_outcome(frame(status="bad_return", **forged), 0.1, PARAMS, 3, LIMITS)
+    assert (dropped.status, dropped.reason, dropped.reason_params) == ("bad_return", "", {})
+    problems = load_problems(
+        [
+            {
+                "kind": "raised",
+                "message": "",
+                "line": 1,
+                "key": "system_exit",
+                "params": {"code": "0"},
+            },
+            {"kind": "note", "message": "m", "line": 1, "key": "pwned", "params": {}},
+            {
+                "kind": "note",
+                "message": "m",
+                "line": 1,
+                "key": "not_a_function",
+                "params": {"name": 1},
+            },
+        ],
+        ((1, None, 1),),
+    )
+    assert [(p.key, p.params, p.message) for p in problems] == [
+        ("system_exit", {"code": "0"}, ""),
+        ("", {}, "m"),
+        ("", {}, "m"),
+    ]
 
 
 JSON = st.recursive(

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from grader.sandbox import Limits
-from grader.sandbox.process import progress_memory
-from grader.sandbox.protocol import (
+from gdgrade.sandbox import Limits
+from gdgrade.sandbox.process import progress_memory
+from gdgrade.sandbox.protocol import (
     HEADER,
     PROGRESS,
     UNKNOWN_POSITION,

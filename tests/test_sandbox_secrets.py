@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from gdgrade.sandbox import Sandbox, landlock, zygote_client
+from gdgrade.sandbox.zygote_client import _warn_if_exposed, file_confinement
 from grader.batch.gradebook import FILENAME
 from grader.batch.pipeline import check_paths
-from grader.sandbox import Sandbox, landlock, zygote_client
-from grader.sandbox.zygote_client import _warn_if_exposed, file_confinement
 
 REPO = Path(__file__).resolve().parents[1]
 WALKER = REPO / "tests" / "hostile" / "walk_for_secrets.py"
@@ -45,9 +45,9 @@ GRADER = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from grader.functions import FunctionSpec
-    from grader.sandbox import Limits, Sandbox
-    from grader.submission import load_submission
+    from gdgrade.function_specs import FunctionSpec
+    from gdgrade.sandbox import Limits, Sandbox
+    from gdgrade.submission import load_submission
 
     mode, path, budget = sys.argv[1], sys.argv[2], float(sys.argv[3])
     f = FunctionSpec(("x**2",), 0, "scalar").with_source()
@@ -213,8 +213,8 @@ def test_root_that_may_not_create_namespaces_falls_back_and_still_hides_the_refe
         f"""
         import json, numpy as np
         from pathlib import Path
-        from grader.sandbox import Sandbox, isolation, seccomp
-        from grader.submission import load_submission
+        from gdgrade.sandbox import Sandbox, isolation, seccomp
+        from gdgrade.submission import load_submission
         isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
         seccomp.install()
         with Sandbox() as sandbox:
@@ -250,7 +250,7 @@ def test_an_installed_grader_in_site_packages_stays_closed_beside_open_packages(
     program = textwrap.dedent(
         f"""
         import json, os
-        from grader.sandbox import isolation, landlock
+        from gdgrade.sandbox import isolation, landlock
         ruleset = landlock.Ruleset(landlock.abi_version())
         for path, access in {[(r.path, r.access) for r in rules]!r}:
             ruleset.allow(landlock.Rule(path, access))

@@ -1,6 +1,6 @@
 """The exercises of a submission share one exercise process, yet one exercise cannot change
 another's result: whatever the first leaves behind is undone, or the second gets a fresh
-fork of the loaded submission (grader/sandbox/exercise.py, Baseline)."""
+fork of the loaded submission (gdgrade/sandbox/exercise.py, Baseline)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.functions import FunctionSpec
-from grader.sandbox import Limits, Sandbox, SubmissionRun
-from grader.sandbox.driver import EXERCISE_PROCESS_ENV
-from grader.submission import load_submission
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.sandbox import Limits, Sandbox, SubmissionRun
+from gdgrade.sandbox.driver import EXERCISE_PROCESS_ENV
+from gdgrade.submission import load_submission
 
 LIMITS = Limits(call_wall_s=1.0, load_wall_s=2.0, submission_wall_s=30.0)
 F = FunctionSpec(("x",), 0, "scalar").with_source()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from grader.sandbox.capture import BoundedText, safe_text, student_traceback
-from grader.sandbox.units import (
+from gdgrade.sandbox.capture import BoundedText, safe_text, student_traceback
+from gdgrade.sandbox.units import (
     STUDENT_FILE,
     Locator,
     definitions_only,

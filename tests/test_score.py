@@ -8,14 +8,14 @@ import pytest
 from support import case_set, runs_of
 
 import reference
-from grader.credit import SHARES
-from grader.degenerate import degenerate_cases
-from grader.diagnose import diagnose
-from grader.exercises import load_exercise
-from grader.functions import FunctionSpec
-from grader.model import LoadReport
-from grader.score import case_shares, score_exercise
-from grader.values import encode
+from gdgrade.case import LoadReport
+from gdgrade.credit import SHARES
+from gdgrade.degenerate import degenerate_cases
+from gdgrade.diagnose import diagnose
+from gdgrade.exercise_data import load_exercise
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.json_values import encode
+from gdgrade.score import case_shares, score_exercise
 
 LOADED = LoadReport(defined=reference.EXERCISES)
 
@@ -59,7 +59,7 @@ def test_path_including_start_keeps_the_policy_share_in_every_case():
     runs = runs_of(variant.fn, sets)
     found = diagnose("gradient_descent", runs, LOADED)
     scored = score_exercise(load_exercise("gradient_descent"), 15, runs, found)
-    # the update is right; only the path's bookkeeping is not (grader.credit)
+    # the update is right; only the path's bookkeeping is not (gdgrade.credit)
     kept = SHARES["path_includes_start"].kept
     assert scored.status == "partial" and scored.kept == kept
     assert scored.score == 15 * kept

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import grader.cases
+import grader.hidden_cases
 from grader.assignment import AssignmentError, load_assignment, parse_seed
 from grader.secret import SEED_LIMIT, WEAK_BELOW, fingerprint, new_seed, weak
 
@@ -38,7 +38,7 @@ def gdgrade(*args: str, seed: str | None = None) -> subprocess.CompletedProcess[
 
 
 def test_there_is_no_built_in_seed_in_the_code_or_the_readme():
-    assert not hasattr(grader.cases, "DEFAULT_SEED")
+    assert not hasattr(grader.hidden_cases, "DEFAULT_SEED")
     assert load_assignment(None).seed is None
     assert "20261129" not in (ROOT / "README.md").read_text("utf-8")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from planted_class import disguise, large_class, planted_class, source_of
 
+from gdgrade.sandbox import Limits
 from grader.assignment import Assignment
 from grader.batch.gradebook import FILENAME, Gradebook, SubmissionRow
 from grader.batch.settings import settings_for
 from grader.cli import main
-from grader.sandbox import Limits
 from grader.similarity.compare import clusters, compare_class
 from grader.similarity.units import units
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.submission import SubmissionError, load_submission
+from gdgrade.messages import problem_message
+from gdgrade.submission import SubmissionError, load_submission
 
 
 def notebook(*cells: tuple[str, str | list[str]], version: int = 4) -> str:
@@ -162,8 +163,8 @@ def test_line_magics_and_shell_lines_become_pass_with_notes(tmp_path: Path) -> N
         ("magic", 1, 3),
         ("magic", 1, 5),
     ]
-    assert "%matplotlib" in sub.notes[0].message
-    assert "pip install" in sub.notes[1].message
+    assert "%matplotlib" in problem_message(sub.notes[0], "en")
+    assert "pip install" in problem_message(sub.notes[1], "en")
     compile(sub.source, "m", "exec")
 
 
@@ -181,7 +182,7 @@ def test_python_cell_magic_runs_its_body_other_cell_magics_do_not_run(tmp_path: 
     namespace: dict[str, Any] = {}
     exec(compile(sub.source, "m", "exec"), namespace)
     assert namespace["b"] == 2
-    messages = [n.message for n in sub.notes]
+    messages = [problem_message(n, "en") for n in sub.notes]
     assert any("%%time" in m for m in messages)
     assert any("%%bash" in m and "not run" in m for m in messages)
     assert "echo" not in sub.source.replace("# echo", "")
@@ -200,7 +201,7 @@ def test_help_requests_and_get_ipython_calls_are_noted(tmp_path: Path) -> None:
     sub = magic_notebook(tmp_path, "np.sum?\nget_ipython().run_line_magic('pwd', '')\n")
     assert sub.source.split("\n")[0] == "pass"
     assert [n.line for n in sub.notes] == [1, 2]
-    assert "get_ipython" in sub.notes[1].message
+    assert "get_ipython" in problem_message(sub.notes[1], "en")
 
 
 def test_get_ipython_in_a_py_file_is_noted_with_its_line(tmp_path: Path) -> None:
@@ -209,7 +210,7 @@ def test_get_ipython_in_a_py_file_is_noted_with_its_line(tmp_path: Path) -> None
     assert [(n.kind, n.line, n.cell) for n in sub.notes] == [("magic", 2, None)]
 
 
-# --- entries that are not regular files, and the limits (grader/submission.py) -------------
+# --- entries that are not regular files, and the limits (gdgrade/submission.py) -------------
 
 SECRET = "s3cret-token-of-the-grader"
 

@@ -17,14 +17,15 @@ from typing import Any
 import numpy as np
 import pytest
 
+from gdgrade.function_specs import FunctionSpec
+from gdgrade.i18n import text
+from gdgrade.messages import case_message
+from gdgrade.report import GradeReport
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.visibility import LEVELS
 from grader.assignment import Assignment
-from grader.functions import FunctionSpec
 from grader.grade import grade_path
-from grader.i18n import text
 from grader.render import FORMATS
-from grader.report import GradeReport, case_message
-from grader.sandbox import Limits, Sandbox
-from grader.visibility import LEVELS
 
 SEED = 6_104_725_389_114_027_339  # as large as a generated seed: no false match
 EXERCISES = ("gradient_descent", "linear_regression_gd", "momentum_descent", "sgd")
@@ -267,7 +268,7 @@ def test_receipt_fingerprint_is_what_the_instructors_regrade_shows(graded, tmp_p
 def test_a_grader_fault_shows_students_where_and_what_but_not_its_message(graded, fmt):
     fault = (
         "momentum_descent: Traceback (most recent call last):\n"
-        '  File "grader/diagnose.py", line 9, in _scheme\n'
+        '  File "gdgrade/diagnose.py", line 9, in _scheme\n'
         "ValueError: shapes (37,) and (36,) differ at x0=2.718281828"
     )
     report = replace(graded, grader_errors=(fault,))
@@ -282,7 +283,7 @@ def test_a_grader_fault_shows_students_where_and_what_but_not_its_message(graded
 def test_a_recovered_update_rule_does_not_name_a_hidden_learning_rate(graded, fmt):
     """'your steps use a learning rate of 0.279 where 0.1395 was given': when the rule was
     fitted on hidden cases, the rate given there is a hidden input."""
-    from grader.results import Diagnosis
+    from gdgrade.diagnose import Diagnosis
 
     descent = next(e for e in graded.exercises if e.id == "gradient_descent")
     public = {float(c.args[3]) for c in descent.cases if c.visibility == "public"}

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.contract import SIGNATURES, Signature
-from grader.expectation import Expectation
+from gdgrade.contract import SIGNATURES, Signature
+from gdgrade.expectation import Expectation
 
 KINDS = ("zeros", "input", "constant", "empty", "public_answer")
 CONSTANT = 42.0

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..exercises import load_exercise
-from ..i18n import text
-from .gradebook import FAULT, UNREADABLE
-from .standings import PENDING, Entry, Standing
-from .summary import load_incidents
+from gdgrade.exercise_data import load_exercise
+from gdgrade.i18n import text
+from grader.batch.gradebook import FAULT, UNREADABLE
+from grader.batch.standings import PENDING, Entry, Standing
+from grader.batch.summary import load_incidents
 
 BINS = 10
 EXAMPLES = 5

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..contract import EXERCISE_IDS
-from ..files import BAD_NAME, NotReadable, read_regular, refusal, usable_name
-from ..submission import MAX_BYTES
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.files import BAD_NAME, NotReadable, read_regular, refusal, usable_name
+from gdgrade.submission import MAX_BYTES
 
 SUFFIXES = (".py", ".ipynb")
 IGNORED_DIRS = frozenset({"__pycache__", ".ipynb_checkpoints", "__MACOSX"})

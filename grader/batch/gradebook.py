@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from gdgrade.errors import UsageError
+
 SCHEMA_VERSION = 1
 FILENAME = "gradebook.sqlite"
 
@@ -113,7 +115,7 @@ CREATE TABLE IF NOT EXISTS penalties (
 GRADED, UNREADABLE, FAULT = "graded", "unreadable", "grader_fault"
 
 
-class GradebookError(Exception):
+class GradebookError(UsageError):
     """The gradebook file cannot be used (corrupt, newer schema); one line for the user."""
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..i18n import text
-from ..render import environment
-from ..similarity.fingerprint import normalise
-from ..similarity.units import units
-from .exports import Table, csv_text, late_cells, late_word, write_atomic
-from .gradebook import Gradebook
-from .standings import PENDING, Entry, Standing, score_text
+from gdgrade.i18n import text
+from gdgrade.templating import environment
+from grader.batch.gradebook import Gradebook
+from grader.batch.standings import PENDING, Entry, Standing, score_text
+from grader.batch.tables import Table, csv_text, late_cells, late_word, write_atomic
+from grader.similarity.fingerprint import normalise
+from grader.similarity.units import units
 
 FOLDER = "history"
 FILENAME = "attempts.csv"
@@ -99,7 +99,7 @@ def attempts_table(
     counted: Sequence[Standing], entries: Sequence[Entry], exercises: Sequence[str]
 ) -> Table:
     """attempts.csv: one row per attempt of every student, the counted one marked."""
-    from .exports import LATE_COLUMNS
+    from grader.batch.tables import LATE_COLUMNS
 
     chosen = {s.counted.submission_id for s in counted}
     header = ["student", "name", "attempt", "counted", "file", "sha256", "time_source", "late",

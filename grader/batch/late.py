@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..deadline import ON_TIME, UNKNOWN, UNKNOWN_LATE, Deadline, assess, describe_late
-from .standings import Entry, Standing
+from grader.batch.standings import Entry, Standing
+from grader.deadline import ON_TIME, UNKNOWN, UNKNOWN_LATE, Deadline, assess, describe_late
 
 
 def with_lateness(

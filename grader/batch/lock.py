@@ -10,10 +10,12 @@ import fcntl
 import os
 from pathlib import Path
 
+from gdgrade.errors import UsageError
+
 LOCK_NAME = ".gdgrade.lock"
 
 
-class Busy(Exception):
+class Busy(UsageError):
     """Another gdgrade process is writing to the same output directory."""
 
 

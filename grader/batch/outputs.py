@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..deadline import Deadline
-from ..i18n import text
-from ..render import environment
-from .classview import class_view
-from .exports import EXPORT_FORMATS, ExportContext, write_atomic, write_export
-from .gradebook import FAULT, UNREADABLE, Gradebook
-from .history import history_links, write_history
-from .late import late_rows, penalty_rows, with_lateness
-from .similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
-from .standings import PENDING, Entry, Standing, score_text, standings
+from gdgrade.i18n import text
+from gdgrade.templating import environment
+from grader import __version__
+from grader.batch.classview import class_view
+from grader.batch.gradebook import FAULT, UNREADABLE, Gradebook
+from grader.batch.history import history_links, write_history
+from grader.batch.late import late_rows, penalty_rows, with_lateness
+from grader.batch.similar import FOLDER, SimilarityOptions, SimilarityPage, write_similarity
+from grader.batch.standings import PENDING, Entry, Standing, score_text, standings
+from grader.batch.tables import EXPORT_FORMATS, ExportContext, write_atomic, write_export
+from grader.deadline import Deadline
 
 FEEDBACK_SUFFIX = {"html": ".html", "text": ".txt"}
 
@@ -169,7 +169,7 @@ def _no_report_text(e: Entry, lang: str) -> str:
 def shared_case_set(settings: dict[str, Any]) -> str:
     """The fingerprint the class's reports show, for the TA to compare ("" when each
     student has their own). The page never shows the seed: pages get shared."""
-    from ..secret import fingerprint
+    from grader.secret import fingerprint
 
     seed = settings.get("seed")
     if seed is None or settings.get("per_student"):

@@ -13,17 +13,14 @@ from datetime import timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..assignment import Assignment
-from ..deadline import Deadline
-from ..errors import UsageError
-from ..files import NotReadable, read_regular
-from ..formats.safe import display_id
-from ..sandbox import Limits
-from ..secret import SEED_WARNING, new_seed, weak
-from ..submission import MAX_BYTES
-from .discover import Discovery, Found, attempts, discover
-from .exports import ExportContext
-from .gradebook import (
+from gdgrade.errors import UsageError
+from gdgrade.files import NotReadable, read_regular
+from gdgrade.safe_text import display_id
+from gdgrade.sandbox import Limits
+from gdgrade.submission import MAX_BYTES
+from grader.assignment import Assignment
+from grader.batch.discover import Discovery, Found, attempts, discover
+from grader.batch.gradebook import (
     FAULT,
     FILENAME,
     Gradebook,
@@ -32,14 +29,17 @@ from .gradebook import (
     Settings,
     SubmissionRow,
 )
-from .lock import Busy, OutputLock
-from .outputs import BATCH_PARTS, OutputOptions, private_umask, write_all
-from .progress import Progress
-from .roster import Roster
-from .settings import settings_for
-from .standings import Standing
-from .timing import TimingError, load_extensions, load_manifest, submission_times
-from .worker import Task, WorkerConfig
+from grader.batch.lock import Busy, OutputLock
+from grader.batch.outputs import BATCH_PARTS, OutputOptions, private_umask, write_all
+from grader.batch.progress import Progress
+from grader.batch.roster import Roster
+from grader.batch.settings import settings_for
+from grader.batch.standings import Standing
+from grader.batch.tables import ExportContext
+from grader.batch.timing import TimingError, load_extensions, load_manifest, submission_times
+from grader.batch.worker import Task, WorkerConfig
+from grader.deadline import Deadline
+from grader.secret import SEED_WARNING, new_seed, weak
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def _grade(
     progress: Progress,
 ) -> int:
     """Grade the pending submissions, committing each result as it arrives."""
-    from .runner import LocalExecutor
+    from grader.batch.runner import LocalExecutor
 
     tasks = tasks_for(gradebook, todo, options.directory)
     feedback_format = settings.described["feedback_format"]
@@ -238,8 +238,8 @@ def shared_case_sets(assignment: Assignment) -> dict[str, str]:
     are each used once, so their student's worker computes them."""
     import json
 
-    from ..expectation import to_json
-    from ..grade import case_set
+    from gdgrade.expectation import to_json
+    from grader.grade import case_set
 
     if assignment.per_student:
         return {}
@@ -338,7 +338,7 @@ def _row(f: Found, attempt: int, directory: Path) -> SubmissionRow:
 
 def read_sources(found: Discovery) -> dict[str, str]:
     """sha256 -> Python source of each readable submission (read as text, never run)."""
-    from ..submission import SubmissionError, load_submission
+    from gdgrade.submission import SubmissionError, load_submission
 
     code: dict[str, str] = {}
     for f in found.found:

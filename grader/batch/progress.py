@@ -10,8 +10,8 @@ import sys
 import time
 from typing import TextIO
 
-from ..formats.safe import display_id
-from .standings import score_text
+from gdgrade.safe_text import display_id
+from grader.batch.standings import score_text
 
 
 class Progress:

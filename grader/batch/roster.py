@@ -12,6 +12,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdgrade.errors import UsageError
+
 HEADERS = {
     "student": ("student_id", "student id", "student number", "학번", "sid"),
     "name": ("name", "student name", "student", "이름", "성명"),
@@ -23,7 +25,7 @@ HEADERS = {
 }
 
 
-class RosterError(ValueError):
+class RosterError(UsageError, ValueError):
     """The roster cannot be read; one line for the user."""
 
 

@@ -24,9 +24,9 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
-from . import worker
-from .gradebook import FAULT, Result
-from .worker import Task, WorkerConfig, job_for
+from grader.batch import worker
+from grader.batch.gradebook import FAULT, Result
+from grader.batch.worker import Task, WorkerConfig, job_for
 
 OnResult = Callable[[Task, Result], None]
 STOP_GRACE_S = 5.0

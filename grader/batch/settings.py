@@ -14,11 +14,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .. import __version__
-from ..assignment import Assignment
-from ..contract import BY_NAME
-from ..sandbox import Limits
-from .gradebook import Settings
+from gdgrade.contract import BY_NAME
+from gdgrade.sandbox import Limits
+from grader import __version__
+from grader.assignment import Assignment
+from grader.batch.gradebook import Settings
 
 
 @cache

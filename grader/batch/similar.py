@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import text
-from ..render import environment
-from ..similarity.compare import PairView, Parameters, Similarity, compare_class
-from ..similarity.view import side_by_side
-from .exports import write_atomic
-from .gradebook import Gradebook
-from .standings import Standing, safe_names
+from gdgrade.i18n import text
+from gdgrade.templating import environment
+from grader.batch.gradebook import Gradebook
+from grader.batch.standings import Standing, safe_names
+from grader.batch.tables import write_atomic
+from grader.similarity.compare import PairView, Parameters, Similarity, compare_class
+from grader.similarity.view import side_by_side
 
 FOLDER = "similarity"
 

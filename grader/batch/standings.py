@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..deadline import Lateness
+from grader.deadline import Lateness
 
 ATTEMPT_RULES = ("latest", "best", "first")
 PENDING = "pending"  # a discovered submission without a result yet (interrupted batch)

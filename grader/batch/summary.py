@@ -2,7 +2,7 @@
 
 Exports and the class view read only this (the full report is ~200 kB; the digest a few
 hundred bytes), and TAs can query it in SQL with json_extract. Pure functions of the
-report's documented JSON form (`grader.report.to_json`).
+report's documented JSON form (`gdgrade.report_json.to_json`).
 """
 
 from __future__ import annotations

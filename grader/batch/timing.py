@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from ..deadline import DeadlineError, parse_time
-from .discover import BLACKBOARD, Found
+from gdgrade.errors import UsageError
+from grader.batch.discover import BLACKBOARD, Found
+from grader.deadline import DeadlineError, parse_time
 
 MANIFEST, LMS, MTIME = "manifest", "lms", "mtime"
 STUDENT = {"student", "student_id", "student id", "학번", "sid", "id", "identifier", "login",
@@ -30,7 +31,7 @@ DUE = {"due", "new_due", "due_at", "due date", "extension", "마감", "새 마�
 MOODLE_TIME = "%A, %d %B %Y, %I:%M %p"  # "Monday, 2 December 2024, 11:59 PM"
 
 
-class TimingError(ValueError):
+class TimingError(UsageError, ValueError):
     """A manifest or extension file that cannot be used; one line for the user."""
 
 

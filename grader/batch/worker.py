@@ -21,14 +21,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..assignment import Assignment
-from ..expectation import Expectation
-from ..report import GradeReport, to_json
-from ..sandbox import Limits, Sandbox
-from ..sandbox.runners import grading_runner
-from .gradebook import FAULT, GRADED, UNREADABLE, Result
-from .summary import empty_summary, summarise
+from gdgrade.expectation import Expectation
+from gdgrade.report import GradeReport
+from gdgrade.report_json import to_json
+from gdgrade.sandbox import Limits, Sandbox
+from gdgrade.sandbox.runners import grading_runner
+from grader.assignment import Assignment
+from grader.batch.gradebook import FAULT, GRADED, UNREADABLE, Result
+from grader.batch.summary import empty_summary, summarise
+
+if TYPE_CHECKING:
+    from gdgrade.submission import SubmissionError
 
 PR_SET_PDEATHSIG = 1
 
@@ -49,19 +54,34 @@ class Job:
     name: str  # the path it was read from, as messages about the file name it
     student: str
     shown: str
-    data: bytes | None  # None: it could not be read, and `error` says why
-    error: str = ""
+    content: bytes | Refusal  # the file's bytes, or why they could not be read
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the coordinator could not read a file: its SubmissionError as plain data (the
+    exception itself does not survive pickling), worded by the worker in the report's
+    language."""
+
+    path: str
+    key: str
+    params: dict[str, Any]
+
+    def error(self) -> SubmissionError:
+        from gdgrade.submission import SubmissionError
+
+        return SubmissionError(self.path, self.key, **self.params)
 
 
 def job_for(task: Task) -> Job:
     """Read the task's file here, in the coordinator: a worker never opens a path."""
-    from ..submission import SubmissionError, read_submission
+    from gdgrade.submission import SubmissionError, read_submission
 
     try:
-        data, error = read_submission(task.path), ""
+        content: bytes | Refusal = read_submission(task.path)
     except SubmissionError as exc:
-        data, error = None, str(exc)
-    return Job(task.submission_id, task.path, task.student, task.shown, data, error)
+        content = Refusal(exc.path, exc.key, exc.params)
+    return Job(task.submission_id, task.path, task.student, task.shown, content)
 
 
 @dataclass(frozen=True)
@@ -77,7 +97,7 @@ class WorkerConfig:
 
 def decoded_case_sets(config: WorkerConfig) -> dict[str, tuple[Expectation, ...]]:
     """The coordinator's case sets, decoded once per worker."""
-    from ..expectation import from_json
+    from gdgrade.expectation import from_json
 
     return {e: from_json(json.loads(text)) for e, text in config.case_sets.items()}
 
@@ -89,18 +109,19 @@ def grade_job(
     case_sets: Mapping[str, tuple[Expectation, ...]] | None = None,
 ) -> Result:
     """Grade one file; never raises for a submission's sake (unreadable or grader fault)."""
-    from ..grade import grade_submission
-    from ..render import FORMATS
-    from ..submission import SubmissionError, parse_submission
+    from gdgrade.submission import SubmissionError, parse_submission
+    from grader.grade import grade_submission
+    from grader.render import FORMATS
 
     started = time.monotonic()
     assignment = config.assignment
     try:
-        if job.data is None:
-            raise SubmissionError(job.error)
-        submission = parse_submission(Path(job.name), job.data)
+        if isinstance(job.content, Refusal):
+            raise job.content.error()
+        submission = parse_submission(Path(job.name), job.content)
     except SubmissionError as exc:
-        return empty_result(UNREADABLE, str(exc), assignment, time.monotonic() - started)
+        why = exc.said(assignment.lang)  # the student's report says it in their language
+        return empty_result(UNREADABLE, why, assignment, time.monotonic() - started)
     report = grade_submission(
         submission, assignment, sandbox, job.student, job.shown or None, case_sets
     )

@@ -9,16 +9,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import EXIT_FAULT, EXIT_OK, UsageError
-from .grade import add_assignment_options, add_no_isolation, assignment_from
+from gdgrade.errors import EXIT_FAULT, EXIT_OK, UsageError
+from grader.commands.grade import add_assignment_options, add_no_isolation, assignment_from
 
 if TYPE_CHECKING:
-    from ..sandbox import Limits
+    from gdgrade.sandbox import Limits
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by batch and export: what the grade tables are built from."""
-    from ..batch.standings import ATTEMPT_RULES
+    from grader.batch.standings import ATTEMPT_RULES
 
     parser.add_argument(
         "--attempt",
@@ -92,23 +92,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch.pipeline import BatchOptions, run_batch
-    from ..batch.roster import RosterError, load_roster
-    from ..sandbox.host import requested_isolation
-    from ..sandbox.runners import RunnerError, require_sandbox
+    from gdgrade.sandbox.host import requested_isolation
+    from gdgrade.sandbox.runners import require_sandbox
+    from grader.batch.pipeline import BatchOptions, run_batch
+    from grader.batch.roster import load_roster
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
-    try:
-        require_sandbox(args.no_isolation)  # refused here, not in every worker
-    except RunnerError as exc:
-        raise UsageError(str(exc)) from None
+    require_sandbox(args.no_isolation)  # refused here, not in every worker
     assignment = assignment_from(args)
-    try:
-        roster = load_roster(Path(args.roster) if args.roster else None)
-    except RosterError as exc:
-        raise UsageError(str(exc)) from None
+    roster = load_roster(Path(args.roster) if args.roster else None)
     options = BatchOptions(
         directory=Path(args.directory),
         out=Path(args.out),
@@ -143,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
-    from ..sandbox import Limits
+    from gdgrade.sandbox import Limits
 
     limits = Limits()
     try:

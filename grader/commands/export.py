@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import EXIT_OK, UsageError
-from ..i18n import LANGUAGES
-from .batch import add_export_options, add_extensions_option
-from .similarity import add_similarity_options, similarity_options
+from gdgrade.errors import EXIT_OK
+from gdgrade.i18n import LANGUAGES
+from grader.commands.batch import add_export_options, add_extensions_option
+from grader.commands.similarity import add_similarity_options, similarity_options
 
 CHOICES = ("csv", "canvas", "gradescope", "class", "reports", "history", "similarity", "all")
 
@@ -32,13 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch.export import export
-    from ..batch.roster import RosterError, load_roster
+    from grader.batch.export import export
+    from grader.batch.roster import load_roster
 
-    try:
-        roster = load_roster(Path(args.roster) if args.roster else None)
-    except RosterError as exc:
-        raise UsageError(str(exc)) from None
+    roster = load_roster(Path(args.roster) if args.roster else None)
     formats = set(args.format or ["all"])
     written = export(
         Path(args.out),

@@ -7,10 +7,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..assignment import NO_SEED, Assignment, load_assignment, parse_seed
-from ..errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
-from ..i18n import LANGUAGES
-from . import exercise_id
+from gdgrade.commands import exercise_id
+from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
+from gdgrade.i18n import LANGUAGES
+from grader.assignment import NO_SEED, Assignment, load_assignment, parse_seed
 
 
 def add_assignment_options(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +64,7 @@ def require_seed(assignment: Assignment) -> None:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from ..render import FORMATS
+    from grader.render import FORMATS
 
     parser = commands.add_parser("grade", help="grade one submission (.py or .ipynb)")
     parser.add_argument("path", help="the submission file")
@@ -90,22 +90,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..grade import grade_path
-    from ..render import FORMATS
-    from ..sandbox.runners import RunnerError, grading_runner
-    from ..submission import SubmissionError
+    from gdgrade.sandbox.runners import grading_runner
+    from gdgrade.submission import SubmissionError
+    from grader.grade import grade_path
+    from grader.render import FORMATS
 
     assignment = assignment_from(args)
     require_seed(assignment)
-    try:
-        runner = grading_runner(args.no_isolation)
-    except RunnerError as exc:
-        raise UsageError(str(exc)) from None
+    runner = grading_runner(args.no_isolation)
     try:
         with runner as sandbox:
             report = grade_path(args.path, assignment, sandbox, args.per_student or None)
-    except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
+    except SubmissionError as exc:  # why, in the report's language
+        raise UsageError(exc.said(assignment.lang)) from None
     color = args.out is None and sys.stdout.isatty()
     output = FORMATS[args.format](report, assignment.lang, color=color)
     write_output(output, args.out)

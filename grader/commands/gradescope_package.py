@@ -7,9 +7,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..contract import EXERCISE_IDS
-from ..errors import EXIT_OK, UsageError
-from .grade import add_assignment_options, assignment_from
+from gdgrade.contract import EXERCISE_IDS
+from gdgrade.errors import EXIT_OK, UsageError
+from grader.commands.grade import add_assignment_options, assignment_from
 
 DEFAULT_TIMEOUT_S = 540  # under Gradescope's default 10-minute limit, room to write results
 
@@ -39,14 +39,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _render(template: str, **context: Any) -> str:
-    from ..render import environment
+    from gdgrade.templating import environment
 
     return environment().get_template(template).render(**context)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..formats.gradescope_bundle import BundleSettings, bundle
-    from ..secret import SEED_WARNING, new_seed, weak
+    from grader.formats.gradescope_bundle import BundleSettings, bundle
+    from grader.secret import SEED_WARNING, new_seed, weak
 
     assignment = assignment_from(args)
     if assignment.reveal_hidden:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import EXIT_OK, UsageError
+from gdgrade.errors import EXIT_OK
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,12 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..release import ReleaseError, build_release
+    from grader.release import build_release
 
-    try:
-        files = build_release(args.out, force=args.force)
-    except ReleaseError as exc:
-        raise UsageError(str(exc)) from None
+    files = build_release(args.out, force=args.force)
     width = max(len(f.path) for f in files)
     for f in files:
         sys.stdout.write(f"{f.path:<{width}}  {f.size:>9,}\n")

@@ -7,16 +7,16 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import EXIT_OK, UsageError
-from ..i18n import LANGUAGES
+from gdgrade.errors import EXIT_OK, UsageError
+from gdgrade.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from ..batch.similar import SimilarityOptions
+    from grader.batch.similar import SimilarityOptions
 
 
 def add_similarity_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `similarity` and `export`."""
-    from ..similarity.compare import THRESHOLD
+    from grader.similarity.compare import THRESHOLD
 
     parser.add_argument(
         "--threshold",
@@ -47,9 +47,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def similarity_options(args: argparse.Namespace) -> SimilarityOptions:
     """SimilarityOptions from the command line; bad values are one line and exit 2."""
-    from ..batch.similar import SimilarityOptions
-    from ..similarity.compare import Parameters
-    from ..submission import SubmissionError, load_submission
+    from gdgrade.submission import SubmissionError, load_submission
+    from grader.batch.similar import SimilarityOptions
+    from grader.similarity.compare import Parameters
 
     if not 0 < args.threshold <= 1:
         raise UsageError(f"--threshold must be in (0, 1], got {args.threshold}")
@@ -63,8 +63,8 @@ def similarity_options(args: argparse.Namespace) -> SimilarityOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch.export import export
-    from ..batch.roster import Roster
+    from grader.batch.export import export
+    from grader.batch.roster import Roster
 
     out = Path(args.out)
     written = export(

@@ -6,7 +6,7 @@ The runner protocol (classroom-resources/autograding-python-grader, version 3): 
 each test carries its case's points and they add up to the report's total. A workflow
 step passes the JSON on base64-encoded as its `result` output, e.g.
 `echo "result=$(base64 -w0 result.json)" >> "$GITHUB_OUTPUT"`.
-Tests are the rows grader.visibility allows; the TA's record says in every message that it
+Tests are the rows gdgrade.visibility allows; the TA's record says in every message that it
 is not for students.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..i18n import text
-from ..report import GradeReport
-from .safe import visible
-from .view import case_views
+from gdgrade.i18n import text
+from gdgrade.report import GradeReport
+from gdgrade.safe_text import visible
+from grader.formats.view import case_views
 
 VERSION = 3
 STEP_SUMMARY_LIMIT = 1024 * 1024  # GitHub refuses a step summary above 1 MiB

@@ -1,6 +1,6 @@
 """Gradescope's results.json (gradescope-autograders.readthedocs.io, "specs").
 
-One test per row of the case list (grader.visibility), numbered "exercise.row", with its
+One test per row of the case list (gdgrade.visibility), numbered "exercise.row", with its
 share of its exercise's points. A concealed hidden case is a visible test with its verdict
 and points only; under the `published` level a hidden case's full detail goes into a test
 Gradescope shows only once the grades are published ("after_published"). Each exercise
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import text
-from ..report import ExerciseResult, GradeReport
-from .safe import visible
-from .view import CaseView, case_views
+from gdgrade.i18n import text
+from gdgrade.report import ExerciseResult, GradeReport
+from gdgrade.safe_text import visible
+from grader.formats.view import CaseView, case_views
 
 
 def _case_output(view: CaseView, lang: str) -> str:

@@ -1,11 +1,13 @@
 """The autograder.zip Gradescope builds its image from (gradescope-autograders docs, specs).
 
-Inside: `setup.sh` (run once at image build: installs gdgrade), `run_autograder` (run per
-submission: grades /autograder/submission into /autograder/results/results.json, and
-writes a valid results.json even when grading fails), gdgrade itself as a wheel, the
-assignment file if one was given, and `seed`: the hidden cases' secret seed, baked in at
-packaging time, readable by its owner only (run_autograder also makes it so, and hands it
-to gdgrade in GDGRADE_SEED, never on a command line; the sandbox scrubs the environment).
+Inside: `setup.sh` (run once at image build: installs gdgrade, then `run_autograder
+--warm` computes the hidden cases' expected values into gdgrade's private cache),
+`run_autograder` (run per submission: grades /autograder/submission into
+/autograder/results/results.json, and writes a valid results.json even when grading
+fails), gdgrade itself as a wheel, the assignment file if one was given, and `seed`: the
+hidden cases' secret seed, baked in at packaging time, readable by its owner only
+(run_autograder also makes it so, and hands it to gdgrade in GDGRADE_SEED, never on a
+command line; the sandbox scrubs the environment).
 The wheel is assembled from the installed gdgrade (packages, templates, exercise data, its
 metadata and entry point), so building a bundle needs neither this repository nor a build
 backend, and the bundle needs nothing else.
@@ -27,8 +29,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..i18n import text
+from gdgrade.i18n import text
+from grader import __version__
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -6,7 +6,7 @@ of equal names). A case that is not fully right carries a `failure` with the com
 message; `error` is kept for the grader's own faults. junit-10.xsd allows `properties`
 only on a testsuite, so the points live there: the exercise's score and maximum and one
 `points <case>` property per case, beside the reproduction receipt (the case-set
-fingerprint, never the seed). Cases are the rows grader.visibility allows: a concealed
+fingerprint, never the seed). Cases are the rows gdgrade.visibility allows: a concealed
 hidden case is named neutrally and carries no time nor message beyond its verdict.
 """
 
@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..i18n import text
-from ..report import ExerciseResult, GradeReport
-from .safe import visible
-from .view import CaseView, case_views, number
+from gdgrade.i18n import text
+from gdgrade.messages import problem_message
+from gdgrade.report import ExerciseResult, GradeReport
+from gdgrade.safe_text import visible
+from gdgrade.templating import number
+from grader.formats.view import CaseView, case_views
 
 
 def _seconds(value: float) -> str:
@@ -89,7 +91,7 @@ def _suite(root: ET.Element, report: GradeReport, e: ExerciseResult, lang: str) 
         outcomes.append("error")
     if e.status in ("missing", "error") and report.load.problems:
         ET.SubElement(suite, "system-err").text = "\n".join(
-            visible(f"[{p.kind}] {p.message}") for p in report.load.problems
+            visible(f"[{p.kind}] {problem_message(p, lang)}") for p in report.load.problems
         )
     suite.set("tests", str(len(outcomes)))
     suite.set("failures", str(outcomes.count("failure")))

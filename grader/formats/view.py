@@ -5,7 +5,7 @@ case earned (weight times the fraction of matching parts), in whole hundredths, 
 case points add up exactly to the exercise's score in every format, also when the rng
 fallback capped the exercise.
 
-Hidden cases: what a reader sees of them is grader.visibility's policy, the same one the
+Hidden cases: what a reader sees of them is gdgrade.visibility's policy, the same one the
 JSON report follows. By default a hidden case is a row with a neutral name, its verdict
 and its points: no comparison message, traceback, printed text or timing.
 """
@@ -16,9 +16,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..report import CaseResult, ExerciseResult, GradeReport, row_message
-from ..visibility import rows
-from .safe import excerpt, visible
+from gdgrade.messages import row_message
+from gdgrade.report import CaseResult, ExerciseResult, GradeReport
+from gdgrade.safe_text import excerpt, visible
+from gdgrade.visibility import rows
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def case_points(exercise: ExerciseResult) -> list[tuple[float, float]]:
     """(points, max points) of each case; they add up to the exercise's score and maximum,
     and a passed case shows its full points (unless the rng cap scaled everything down, or
     the evidence gate held a public or degenerate case down, or a named mistake keeps its
-    share of every case: grader.score, grader.credit)."""
+    share of every case: gdgrade.score, gdgrade.credit)."""
     cases = exercise.cases
     weights = [c.weight for c in cases]
     full = [c.credit >= 1 for c in cases]
@@ -150,11 +151,6 @@ def exercise_stdout(views: Sequence[CaseView]) -> str:
     """One printed-output excerpt per exercise: from a failing case if one printed."""
     ranked = sorted(views, key=lambda v: v.passed)
     return next((v.stdout for v in ranked if v.stdout.strip()), "")
-
-
-def number(value: float) -> str:
-    """Points as people write them: 10, 7.5, 1.43."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
 
 
 def has_hidden(report: GradeReport) -> bool:

@@ -27,9 +27,9 @@ from importlib.abc import Traversable
 from itertools import combinations, repeat
 from multiprocessing import get_context
 
-from ..contract import BY_NAME, EXERCISE_IDS
-from .fingerprint import Fingerprints, fingerprints, kgram_hashes, normalise
-from .units import Unit, all_functions, units
+from gdgrade.contract import BY_NAME, EXERCISE_IDS
+from grader.similarity.fingerprint import Fingerprints, fingerprints, kgram_hashes, normalise
+from grader.similarity.units import Unit, all_functions, units
 
 THRESHOLD = 0.7  # of a pair's whole-homework score; calibrated in docs/similarity.md
 MIN_FINGERPRINTS = 8  # fewer left after dropping starter and idioms: too short to judge

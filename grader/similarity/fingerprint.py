@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .units import Unit
+from grader.similarity.units import Unit
 
 K = 5  # tokens per k-gram
 WINDOW = 4  # winnowing window: every shared run of K + WINDOW - 1 tokens is found

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..contract import EXERCISE_IDS
+from gdgrade.contract import EXERCISE_IDS
 
 Defs = dict[str, ast.stmt]
 

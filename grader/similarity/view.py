@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compare import Match, PairView, Similarity
-from .fingerprint import WINDOW, Fingerprints, K
+from grader.similarity.compare import Match, PairView, Similarity
+from grader.similarity.fingerprint import WINDOW, Fingerprints, K
 
 
 @dataclass(frozen=True)

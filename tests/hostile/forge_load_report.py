@@ -1,7 +1,7 @@
 """Attack: patch the runner so that its load report carries problems whose fields are
 not what the trusted side expects (a line that is text, a list, a huge number)."""
 
-import grader.sandbox.child as runner
+import gdgrade.sandbox.child as runner
 
 
 def forged_problems(self):

@@ -4,14 +4,14 @@ the grader's command line and environment through /proc."""
 import os
 from pathlib import Path
 
-import grader
+import gdgrade
 
 SECRET_DIR = "__SENTINEL_DIR__"
 HOST_PID = "__HOST_PID__"
 
 
 def numerical_derivative(f, x, h=1e-5):
-    repo = Path(grader.__file__).resolve().parents[1]
+    repo = Path(gdgrade.__file__).resolve().parents[1]
     candidates = [
         repo / "reference" / "derivatives.py",
         repo / "reference" / "registry.py",

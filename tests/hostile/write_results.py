@@ -1,16 +1,16 @@
 """Attack: write a results/score file directly: into the directory the grader writes to,
-into /tmp, and into the grader's repository (found through grader.__file__)."""
+into /tmp, and into the grader's repository (found through gdgrade.__file__)."""
 
 from pathlib import Path
 
-import grader
+import gdgrade
 
 OUT_DIR = "__SENTINEL_DIR__"
 REPORT = '{"score": 100, "max_score": 100, "exercises": []}'
 
 
 def numerical_derivative(f, x, h=1e-5):
-    repo = Path(grader.__file__).resolve().parents[1]
+    repo = Path(gdgrade.__file__).resolve().parents[1]
     written = []
     targets = [
         Path(OUT_DIR) / "results.json",

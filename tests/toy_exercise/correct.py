@@ -1,0 +1,2 @@
+def scaled_step(x, grad, learning_rate, scale):
+    return x - learning_rate * scale * grad
