@@ -27,33 +27,40 @@ _OPEN_FLAGS = (
 
 
 class NotReadable(Exception):
-    """The entry is not a regular file we may read; the message is one line, no target."""
+    """The entry is not a regular file we may read. Why is a key of the catalogues' "files"
+    section and its parameters (`said(lang)`); str() is the English line. No target."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        return text(lang, "files", self.key, **self.params)
 
 
 def kind_of(mode: int) -> str:
-    """What a directory entry is, in words a student understands."""
-    if stat.S_ISREG(mode):
-        return "a regular file"
+    """What a directory entry is: a key of the catalogues' "files" section."""
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return "symlink"
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return "folder"
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return "fifo"
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return "socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        return "device"
+    return "special"
+
+
+def refused(mode: int) -> NotReadable:
+    """Why a non-regular entry is not read (for a symbolic link: it is never followed)."""
+    return NotReadable(kind_of(mode))
 
 
 def refusal(mode: int) -> str:
-    """Why a non-regular entry is not read (for a symbolic link: it is never followed)."""
-    if stat.S_ISLNK(mode):
-        return (
-            "a symbolic link, not a regular file; links are never followed, submit the file itself"
-        )
-    return f"{kind_of(mode)}, not a regular file; submit the file itself"
+    """The same, as an English line (the TA's list of skipped entries)."""
+    return str(refused(mode))
 
 
 BAD_NAME = text("en", "submission", "bad_name")
@@ -95,17 +102,19 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
     try:
         before = os.lstat(path)
     except OSError as exc:
-        raise NotReadable(_os_reason(exc)) from None
+        if isinstance(exc, FileNotFoundError):
+            raise NotReadable("missing") from None
+        raise NotReadable("os_error", reason=_os_reason(exc)) from None
     if not stat.S_ISREG(before.st_mode):
-        raise NotReadable(refusal(before.st_mode))
+        raise refused(before.st_mode)
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:  # ELOOP: replaced by a link since the lstat
-        raise NotReadable(f"cannot be opened ({_os_reason(exc)})") from None
+        raise NotReadable("cannot_open", reason=_os_reason(exc)) from None
     try:
         now = os.fstat(fd)
         if not stat.S_ISREG(now.st_mode):
-            raise NotReadable(refusal(now.st_mode))
+            raise refused(now.st_mode)
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
         remaining = limit + 1
@@ -116,7 +125,7 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
             chunks.append(chunk)
             remaining -= len(chunk)
     except OSError as exc:
-        raise NotReadable(f"cannot be read ({_os_reason(exc)})") from None
+        raise NotReadable("cannot_read", reason=_os_reason(exc)) from None
     finally:
         os.close(fd)
     return b"".join(chunks), now.st_size

@@ -62,7 +62,10 @@ class SubmissionError(UsageError):
         super().__init__(self.said("en"))
 
     def said(self, lang: str) -> str:
-        return f"{self.path}: {i18n.text(lang, 'submission', self.key, **self.params)}"
+        params = dict(self.params)
+        if "files_reason" in params:  # a file that is not a regular one: why, in `lang`
+            params["reason"] = NotReadable(params.pop("files_reason"), **params).said(lang)
+        return f"{self.path}: {i18n.text(lang, 'submission', self.key, **params)}"
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,11 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
     try:
         data, size = read_regular(p, max_bytes)
     except NotReadable as exc:
-        reason = str(exc)
-        if reason == "No such file or directory":
+        if exc.key == "missing":
             raise SubmissionError(p, "no_such_file") from None
-        if reason.startswith("a folder"):
+        if exc.key == "folder":
             raise SubmissionError(p, "is_directory") from None
-        raise SubmissionError(p, "not_readable", reason=reason) from None
+        raise SubmissionError(p, "not_readable", files_reason=exc.key, **exc.params) from None
     if size > max_bytes or len(data) > max_bytes:
         raise SubmissionError(p, "too_large", size=max(size, len(data)), limit=max_bytes)
     if not data.strip():

@@ -7,6 +7,7 @@ syntax error, stay as Python said them.)"""
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from pathlib import Path
@@ -121,3 +122,18 @@ def test_a_file_that_cannot_be_graded_is_refused_in_korean(
     err = capsys.readouterr().err
     words = {lang: text(lang, "submission", key, **params).split("(")[0] for lang in ("ko", "en")}
     assert words["ko"] in err and words["en"] not in err
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_file_that_is_not_a_regular_one_is_refused_in_korean(capsys, tmp_path, kind):
+    path = tmp_path / "hw.py"
+    if kind == "symlink":
+        (tmp_path / "real.py").write_text("x = 1\n", encoding="utf-8")
+        path.symlink_to(tmp_path / "real.py")
+    else:
+        os.mkfifo(path)
+    assert main(["check", str(path), "--lang", "ko"]) == 2
+    err = capsys.readouterr().err
+    assert text("ko", "files", kind) in err and text("en", "files", kind) not in err
+    assert main(["check", str(path), "--lang", "en"]) == 2
+    assert text("en", "files", kind) in capsys.readouterr().err
