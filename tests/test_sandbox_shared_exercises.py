@@ -67,6 +67,11 @@ MISTAKES = {
     "child process left": "os.fork() == 0 and (time.sleep(30), os._exit(0))",
     "numpy error state": "np.seterr(all='raise')",
     "recursion limit": "sys.setrecursionlimit(60)",
+    "the runner's own module patched": (  # the next exercise's arguments decoded doubled
+        "runner = sys.modules['gdgrade.sandbox.exercise']; plain = runner.decode; "
+        "runner.decode = lambda a: (lambda v: v * 2 if isinstance(v, np.ndarray) else v)"
+        "(plain(a))"
+    ),
 }
 
 
