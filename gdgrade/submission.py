@@ -115,7 +115,18 @@ def load_submission(
     folder = None if through_links else linked_folder(p)
     if folder is not None:
         raise SubmissionError(p, "linked_folder", folder=str(folder))
-    data = _read_bytes(p, max_bytes)
+    return parse_submission(p, read_submission(p, max_bytes))
+
+
+def read_submission(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a submission file, checked as load_submission checks them (suffix,
+    name, size, not empty); raise SubmissionError with one clear line."""
+    return _read_bytes(Path(path), max_bytes)
+
+
+def parse_submission(p: Path, data: bytes) -> Submission:
+    """A submission from bytes already read (by read_submission, maybe in another
+    process): `p` is only the name it is shown and checked by, never opened."""
     text = _decode_text(p, data)
     digest = hashlib.sha256(data).hexdigest()
     if p.suffix.lower() == ".py":

@@ -7,7 +7,7 @@ import platform
 import shlex
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -104,15 +104,22 @@ def grade_submission(
     sandbox: Sandbox,
     student_id: str | None = None,
     shown_path: str | None = None,
+    case_sets: Mapping[str, tuple[Expectation, ...]] | None = None,
 ) -> GradeReport:
     """`shown_path` is the path as the report names the file (a batch names it inside the
-    class folder, never by the TA's own absolute path); by default, the path it was read from."""
+    class folder, never by the TA's own absolute path); by default, the path it was read from.
+    `case_sets`: the expectations of the class's shared case sets, already computed (a
+    batch computes them once, before its workers start); by default, from `case_set`."""
     started = time.monotonic()
     shown = display_id(shown_path or str(submission.path))
     if assignment.hidden and assignment.seed is None:
         raise AssignmentError(NO_SEED)
     key = student_id if assignment.per_student else None
-    sets = {e: case_set(e, assignment.seed, key, assignment.hidden) for e in assignment.exercises}
+    given = case_sets or {} if key is None else {}  # a student's own sets are theirs alone
+    sets = {
+        e: given[e] if e in given else case_set(e, assignment.seed, key, assignment.hidden)
+        for e in assignment.exercises
+    }
     run = scrubbed(sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()}))
     load = replace(run.load, problems=submission.notes + run.load.problems)  # magics noted
     run = replace(run, load=load)

@@ -6,10 +6,15 @@ import os
 import signal
 import time
 from collections import deque
+from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
+import pytest
+
+from gdgrade.i18n import text
 from gdgrade.sandbox import Limits
+from gdgrade.submission import SubmissionError, load_submission
 from grader.assignment import Assignment
 from grader.batch.runner import _collect, _Pool, _stop, run_tasks
 from grader.batch.worker import Task, WorkerConfig
@@ -41,6 +46,32 @@ def test_every_task_gets_exactly_one_result(tmp_path: Path) -> None:
         lambda t, r: seen.append((t.submission_id, r.status, r.score)),
     )
     assert sorted(seen) == [(i, "graded", 5.0) for i in range(5)]
+
+
+def said_by_batch(files: list[Task], config: WorkerConfig) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    run_tasks(files, config, 1, lambda t, r: found.update({t.path: (r.status, r.error)}))
+    return found
+
+
+def test_a_file_the_coordinator_cannot_read_is_refused_in_the_reports_language(
+    tmp_path: Path,
+) -> None:
+    """The coordinator reads each file; why one cannot be read crosses to the worker as a
+    catalogue key, so the report says what grading the file alone says, in the
+    assignment's language (an empty file; a named pipe, whose reason is nested)."""
+    empty, pipe = tmp_path / "empty.py", tmp_path / "pipe.py"
+    empty.write_text("   \n")
+    os.mkfifo(pipe)
+    files = [Task(i, str(path), f"s{i}") for i, path in enumerate((empty, pipe))]
+    for lang in ("ko", "en"):
+        config = replace(CONFIG, assignment=replace(CONFIG.assignment, lang=lang))
+        found = said_by_batch(files, config)
+        for task in files:
+            with pytest.raises(SubmissionError) as alone:
+                load_submission(task.path)
+            assert found[task.path] == ("unreadable", alone.value.said(lang))
+        assert text(lang, "files", "fifo") in found[str(pipe)][1]
 
 
 def test_a_worker_that_died_while_idle_is_replaced_before_its_next_task(tmp_path: Path) -> None:

@@ -144,7 +144,10 @@ def test_a_symlink_or_a_pipe_is_refused_in_one_line_without_its_target(capsys, t
     secret.write_text("grader_secret = 'not for students'\n")
     (tmp_path / "link.py").symlink_to(secret)
     os.mkfifo(tmp_path / "pipe.py")
-    for name, kind in (("link.py", "a symbolic link"), ("pipe.py", "a named pipe (FIFO)")):
+    for name, key, kind in (
+        ("link.py", "symlink", "a symbolic link"),
+        ("pipe.py", "fifo", "a named pipe (FIFO)"),
+    ):
         assert main(["check", str(tmp_path / name), "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"{name}: {kind}, not a regular file" in err
@@ -152,8 +155,8 @@ def test_a_symlink_or_a_pipe_is_refused_in_one_line_without_its_target(capsys, t
         assert main(["check", str(tmp_path / name), "--lang", "ko"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "secret" not in err
-        said = text("ko", "submission", "not_readable", reason=f"{kind}, not a regular file")
-        assert f"{name}: {said[:-1]}" in err  # the reason goes on past "file"
+        said = text("ko", "submission", "not_readable", reason=text("ko", "files", key))
+        assert f"{name}: {said}" in err  # the nested reason in Korean too
 
 
 def test_gdgrade_check_command_exits_0_then_2_for_an_unknown_exercise(capsys):

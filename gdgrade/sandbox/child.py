@@ -35,9 +35,19 @@ from gdgrade.sandbox.capture import (
     student_traceback,
     type_name,
 )
-from gdgrade.sandbox.exercise import Exercise, compile_functions
+from gdgrade.sandbox.exercise import Baseline, Exercise, compile_functions
 from gdgrade.sandbox.limits import Limits
-from gdgrade.sandbox.protocol import PROGRESS, PROGRESS_FD, REQUEST_FD, RESULT_FD, receive, send
+from gdgrade.sandbox.protocol import (
+    PROGRESS,
+    PROGRESS_FD,
+    REQUEST_FD,
+    RESULT_FD,
+    FrameReader,
+    ProtocolError,
+    pack,
+    receive,
+    send,
+)
 from gdgrade.sandbox.units import STUDENT_FILE, Locator, definitions_only, future_flags, split_units
 
 MAX_REQUEST = 256 * 1024 * 1024
@@ -106,7 +116,10 @@ class Session:
         self.in_student = False
         self.expired = False
         self.progress: ProgressSink = _Progress()
-        self.queue: deque[dict[str, Any]] = deque()
+        # One exercise process for every exercise, while it can be reused (exercise.Baseline);
+        # otherwise a fresh fork of the loaded submission per exercise.
+        self.share = request.get("share_exercise_process", True) is not False
+        self.worker: _Worker | None = None
 
     def _module(self) -> types.ModuleType:
         sys.modules["gdgrade"].__dict__.pop("check", None)  # see gdgrade.__getattr__
@@ -244,61 +257,101 @@ class Session:
     # --- exercises --------------------------------------------------------------------
 
     def serve(self) -> None:
-        """Run exercise requests in order; requests that arrive while an exercise runs
-        are queued, an abort for the running one kills it."""
+        """Pass exercise requests on to the exercise process as they come; an abort for
+        the exercise it is running kills it. The exercise process reports each exercise's
+        end itself; this process speaks only when it ended otherwise."""
         while True:
-            request = self.queue.popleft() if self.queue else receive(REQUEST_FD, MAX_REQUEST)
-            if request is None:
-                return
-            if request.get("t") == "run":
-                send(RESULT_FD, self._run_exercise(request))
+            worker = self.worker
+            watched = [REQUEST_FD]
+            if worker is not None:
+                watched += [worker.pidfd] if worker.pidfd is not None else []
+            writing = [worker.requests] if worker is not None and worker.outgoing else []
+            timeout = None if worker is None or worker.pidfd is not None else 0.005
+            ready, writable, _ = select.select(watched, writing, [], timeout)
+            if writable and worker is not None:
+                worker.flush()
+            if REQUEST_FD in ready:
+                request = receive(REQUEST_FD, MAX_REQUEST)
+                if request is None:  # the end: the exercise process is reaped here
+                    if self.worker is not None:
+                        self._clean_up(self.worker.pid)
+                    return
+                if request.get("t") == "run":
+                    self._dispatch(request)
+                elif request.get("t") == "abort" and worker is not None:
+                    self._abort(worker, request.get("r"))
+            if worker is not None and worker is self.worker and worker.ended():
+                self._ended(worker, aborted=None)
 
-    def _run_exercise(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _dispatch(self, request: dict[str, Any]) -> None:
         compile_functions(request)  # once here, inherited by this and later forks
+        if self.worker is None:
+            self.worker = self._fork_worker()
+        self.worker.give(request)
+
+    def _abort(self, worker: _Worker, rid: Any) -> None:
+        """Kill the exercise process if it is running request `rid`."""
+        worker.read_reports()
+        running = worker.running()
+        if running is not None and running.get("r") == rid:
+            self._ended(worker, aborted=rid)
+
+    def _ended(self, worker: _Worker, aborted: Any) -> None:
+        """The exercise process is gone, or is to go: kill what it left, say how the
+        exercise it was running ended, and give the requests it had not started to a
+        fresh fork."""
+        self._clean_up(worker.pid)
+        status = worker.reap()
+        worker.read_reports()
+        worker.close()
+        self.worker = None
+        running = worker.running()
+        if running is not None:
+            gone: dict[str, Any] = {"t": "gone", "r": running.get("r")}
+            gone.update(aborted=aborted is not None, exit=None, signal=None)
+            if status is not None and aborted is None:
+                if os.WIFSIGNALED(status):
+                    gone["signal"] = os.WTERMSIG(status)
+                else:
+                    gone["exit"] = os.waitstatus_to_exitcode(status)
+            send(RESULT_FD, gone)
+        for request in worker.not_started():
+            self._dispatch(request)
+
+    def _fork_worker(self) -> _Worker:
+        request_r, request_w = os.pipe()
+        done_r, done_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
+                os.close(request_w)
+                os.close(done_r)
                 if self.mode == "none":
                     os.setpgid(0, 0)
-                Exercise(self, request).run()
+                self._serve_exercises(request_r, done_w)
             finally:
                 os._exit(0)
-        status, aborted = self._wait(pid, request.get("r"))
-        self._clean_up(pid)
-        gone: dict[str, Any] = {"t": "gone", "r": request.get("r"), "aborted": aborted}
-        gone.update(exit=None, signal=None)
-        if status is not None:
-            if os.WIFSIGNALED(status):
-                gone["signal"] = os.WTERMSIG(status)
-            else:
-                gone["exit"] = os.waitstatus_to_exitcode(status)
-        return gone
+        os.close(request_r)
+        os.close(done_w)
+        return _Worker(pid, request_w, done_r)
 
-    def _wait(self, pid: int, rid: Any) -> tuple[int | None, bool]:
-        """Wait for the exercise process, or for the trusted side to abort it."""
-        try:
-            pidfd: int | None = os.pidfd_open(pid)
-        except OSError:  # out of descriptors: poll instead
-            pidfd = None
-        try:
-            while True:
-                watched = [REQUEST_FD] + ([pidfd] if pidfd is not None else [])
-                timeout = None if pidfd is not None else 0.005
-                ready, _, _ = select.select(watched, [], [], timeout)
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    return status, False
-                if REQUEST_FD in ready:
-                    request = receive(REQUEST_FD, MAX_REQUEST)
-                    if request is None:  # the trusted side is gone
-                        return None, True
-                    if request.get("t") != "abort":
-                        self.queue.append(request)
-                    elif request.get("r") == rid:
-                        return None, True
-        finally:
-            if pidfd is not None:
-                os.close(pidfd)
+    def _serve_exercises(self, requests: int, done: int) -> None:
+        """The exercise process: run the exercises it is sent, in order, and after each
+        one either restore its state and say that the exercise ended (to the session,
+        then to the trusted side), or end (exercise.Baseline), or when the session is gone."""
+        baseline = Baseline(self.module, self.limits.cpu_s) if self.share else None
+        while True:
+            request = receive(requests, MAX_REQUEST)
+            if request is None:
+                return
+            compile_functions(request)
+            Exercise(self, request).run()
+            if baseline is None or not baseline.restore():
+                return  # the session kills what is left, then says the exercise ended
+            # nothing else is left that could write after this end: say it here
+            send(done, {"t": "done", "r": request.get("r")})
+            ended = {"t": "gone", "r": request.get("r"), "aborted": False}
+            send(RESULT_FD, ended | {"exit": None, "signal": None})
 
     def _clean_up(self, pid: int) -> None:
         if self.mode == "none":
@@ -307,6 +360,88 @@ class Session:
             isolation.reap()
         else:
             isolation.kill_descendants()
+
+
+class _Worker:
+    """The session's handle on its exercise process: its pid and pidfd, the requests it
+    was given, the pipe they go through and the one it says "done" on (student code
+    can write into that one too: what it says only decides what is given again)."""
+
+    def __init__(self, pid: int, requests: int, done: int) -> None:
+        self.pid = pid
+        self.requests = requests
+        self.done: int | None = done
+        self.given: deque[dict[str, Any]] = deque()  # not reported done, in order
+        self.outgoing = bytearray()
+        self.reader = FrameReader(1024)
+        self.status: int | None = None
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except OSError:  # out of descriptors: poll instead
+            self.pidfd = None
+        os.set_blocking(requests, False)
+        os.set_blocking(done, False)
+
+    def give(self, request: dict[str, Any]) -> None:
+        self.given.append(request)
+        self.outgoing += pack(request)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what the pipe takes now; the rest when it is writable again."""
+        try:
+            while self.outgoing:
+                del self.outgoing[: os.write(self.requests, self.outgoing)]
+        except BlockingIOError:
+            pass
+        except OSError:  # it is gone: what it was given is given again
+            self.outgoing.clear()
+
+    def ended(self) -> bool:
+        if self.status is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.status = status
+        return self.status is not None
+
+    def reap(self) -> int | None:
+        """Its exit status (it was just killed, or ended on its own)."""
+        if self.status is None:
+            with contextlib.suppress(ChildProcessError):
+                _, self.status = os.waitpid(self.pid, 0)
+        return self.status
+
+    def read_reports(self) -> None:
+        """Drop the requests it says are done (reports come in request order)."""
+        while self.done is not None:
+            try:
+                data = os.read(self.done, 4096)
+                frames = self.reader.feed(data)
+            except BlockingIOError:
+                return
+            except (OSError, ProtocolError):
+                data, frames = b"", []
+            if not data:
+                os.close(self.done)
+                self.done = None
+            for frame in frames:
+                if self.given and frame.get("r") == self.given[0].get("r"):
+                    self.given.popleft()
+
+    def running(self) -> dict[str, Any] | None:
+        """The request whose end the trusted side has not been told: the one it died in,
+        was aborted in, or left state after."""
+        return self.given[0] if self.given else None
+
+    def not_started(self) -> list[dict[str, Any]]:
+        return list(self.given)[1:]
+
+    def close(self) -> None:
+        for fd in (self.done, self.pidfd, self.requests):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.done = self.pidfd = None
 
 
 def _problem(

@@ -2,9 +2,10 @@
 
 Loading retries in a new process, skipping the unit that was running, when the process
 hangs past the load limit, dies or breaks the protocol. Calls are sent all at once; the
-child runs each exercise in its own fork and the deadlines here decide timeouts. A
-process that does not obey an abort, dies or breaks the protocol is killed and a new
-one, loaded the same way, gets the calls that remain.
+child runs the exercises in turn in an exercise process forked from the loaded submission
+(a new one after any death, abort or state it cannot undo) and the deadlines here decide
+timeouts. A process that does not obey an abort, dies or breaks the protocol is killed
+and a new one, loaded the same way, gets the calls that remain.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ MAX_RESTARTS = 20
 # keys of gdgrade.sandbox.reasons (CALL; WROTE_INTO_CHANNEL is a LOAD key too)
 NO_RELOAD = "not_reloaded"
 WROTE_INTO_CHANNEL = "wrote_into_channel"
+# "each": a fresh fork of the loaded submission for every exercise, as before exercises
+# shared one exercise process (exercise.Baseline); for comparing the two, results are the same.
+EXERCISE_PROCESS_ENV = "GDGRADE_EXERCISE_PROCESS"
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class SubmissionDriver:
             outcomes = self._call_all([n for n in self.calls if n in load.defined])
         finally:
             if self.process is not None:
-                _end(self.process)
+                self.process.close(SLACK_S)
+                self.process.forget()
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
         if self.output.data:
@@ -172,6 +177,7 @@ class SubmissionDriver:
             "limits": self.limits.to_json(),
             "skip": self.skip,
             "definitions_from": self.definitions_from,
+            "share_exercise_process": os.environ.get(EXERCISE_PROCESS_ENV) != "each",
         }
 
     def _report(self, frame: dict[str, Any]) -> LoadReport:

@@ -1,7 +1,8 @@
 """The exercise process: calls one student function once per requested case.
 
-It is a fork of the loaded submission process, so whatever the student's function does
-to it (exit, crash, patching modules, threads) ends with it. Each call gets freshly
+It is a fork of the loaded submission process and runs the submission's exercises in
+turn, as long as it can be reused (`Baseline`, below); whatever else the student's
+function does to it (exit, crash, threads) ends with it. Each call gets freshly
 decoded arguments; arrays are copied beforehand to tell whether the call changed them,
 and test functions are wrapped to count how often they are called. The result is
 encoded with gdgrade.json_values (plain data only) and written as one frame per call.
@@ -12,12 +13,20 @@ from __future__ import annotations
 import builtins
 import contextlib
 import functools
+import gc
+import hashlib
 import json
 import math
 import os
+import random
+import signal
 import struct
 import sys
+import threading
 import time
+import types
+import warnings
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +38,11 @@ from gdgrade.function_specs import FunctionSpec, build
 from gdgrade.json_values import EncodeError, RngSpec, decode, encode
 from gdgrade.sandbox.capture import BoundedText, safe_text, student_traceback, type_name
 from gdgrade.sandbox.protocol import RESULT_FD, pack, write_all
+
+try:
+    import resource
+except ImportError:  # not POSIX: the portable child, which runs one exercise and ends
+    resource = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from gdgrade.sandbox.child import Session
@@ -209,3 +223,305 @@ def compile_functions(request: dict[str, Any]) -> None:
                 with contextlib.suppress(Exception):
                     spec = FunctionSpec.from_json(arg["function"])
                     built(spec.source, spec.n, spec.output)
+
+
+# --- reusing the exercise process ------------------------------------------------------
+#
+# Whether an exercise process may run the next exercise too, and what it must undo first.
+#
+# Forking a fresh exercise process for each exercise costs more than most students' own
+# code (fork, copy-on-write faults, exit), so one exercise process runs the exercises of a
+# submission in turn. That must not let one exercise change another's result, so after
+# each exercise the process compares itself with the state it started from (the loaded
+# submission) and either restores it in place or says it cannot be reused:
+#
+# * restored in place: the module namespaces the student's code reaches (its own, those
+#   its globals name, builtins, numpy's public modules, the runner's own: a patched
+#   `np.sum`, a rebound global, a replaced builtin), `sys.modules` entries, numpy's and
+#   `random`'s global generators, numpy's error and print options, the recursion limit,
+#   warning filters, `sys.path`, the working directory, the environment and the umask;
+# * not reusable (the next exercise gets a fresh fork): a thread or a child process is
+#   left, a signal handler, timer, trace function or resource limit was changed, an
+#   object reachable from the student's globals was changed in place (a list appended
+#   to, an array written, a generator drawn from, a mutable default filled), or that
+#   state holds something this module cannot fingerprint, or the process has used half
+#   of its CPU limit. A death, a timeout or an abort always ends the process.
+#
+# This runs inside the sandbox, in code the student can reach: like the runner's own
+# module restore it is robustness, not a security boundary. A student who wants to can
+# only change their own results, which the fork-per-exercise design allowed as well (the
+# scratch directory is shared by a submission's exercises).
+
+MAX_OBJECTS = 20_000  # objects fingerprinted per check; beyond, the state is not checked
+MAX_ARRAY_BYTES = 64 * 1024 * 1024  # array bytes hashed per check
+RLIMITS = tuple(
+    getattr(resource, name)
+    for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_NPROC")
+    if resource is not None and hasattr(resource, name)
+)
+_ATOMS = (int, float, complex, str, bytes, bool, type(None), range, slice, type(Ellipsis))
+# Objects that hold no state of their own worth comparing: counted by identity.
+_FIXED = (
+    types.ModuleType,
+    types.BuiltinFunctionType,
+    types.BuiltinMethodType,
+    types.GetSetDescriptorType,
+    types.MemberDescriptorType,
+    types.WrapperDescriptorType,
+    types.MethodDescriptorType,
+    types.MethodWrapperType,
+    types.ClassMethodDescriptorType,
+    np.ufunc,
+    np.dtype,
+)
+_FIXED_TYPE_NAMES = {("numpy", "_ArrayFunctionDispatcher")}  # np.linalg.norm and friends
+
+
+class Unverifiable(Exception):
+    """The student's state holds something whose changes cannot be seen."""
+
+
+class Baseline:
+    """The exercise process's state before its first exercise: the loaded submission."""
+
+    def __init__(self, student: types.ModuleType, cpu_limit_s: float) -> None:
+        self.student = student
+        self.cpu_budget_s = cpu_limit_s / 2
+        self.namespaces = [(vars(m), dict(vars(m))) for m in _reachable_modules(student)]
+        self.modules = dict(sys.modules)
+        self.globals = {k: v for k, v in vars(student).items() if k != "__builtins__"}
+        try:
+            self.fingerprint: list[Any] | None = fingerprint(self.globals, student.__name__)
+        except Unverifiable:
+            self.fingerprint = None
+        self.np_random = np.random.get_state()
+        self.random = random.getstate()
+        self.np_err = np.geterr()
+        self.np_print = np.get_printoptions()
+        self.recursion = sys.getrecursionlimit()
+        self.switch = sys.getswitchinterval()
+        self.warnings = list(warnings.filters)
+        self.sys_lists = {n: list(getattr(sys, n)) for n in ("path", "meta_path", "path_hooks")}
+        self.cwd = os.getcwd()
+        self.environ = dict(os.environ)
+        self.umask = _umask()
+        self.gc = (gc.isenabled(), gc.get_threshold())
+        self.signals = _handlers()
+        self.rlimits = [resource.getrlimit(r) for r in RLIMITS]
+        self.figures = _figures()
+
+    def restore(self) -> bool:
+        """Undo what an exercise did; False when this process must not run another."""
+        try:
+            if not self._reusable():
+                return False
+            self._restore_namespaces()
+            self._restore_globals()
+            if self.fingerprint is None:
+                return False
+            return fingerprint(self.globals, self.student.__name__) == self.fingerprint
+        except BaseException:  # whatever the student broke, a fresh fork repairs it
+            return False
+
+    def _reusable(self) -> bool:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return (
+            usage.ru_utime + usage.ru_stime < self.cpu_budget_s
+            and threading.active_count() == 1
+            and _alone()
+            and sys.gettrace() is None
+            and sys.getprofile() is None
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            and _handlers() == self.signals
+            and [resource.getrlimit(r) for r in RLIMITS] == self.rlimits
+            and _figures() == self.figures
+        )
+
+    def _restore_namespaces(self) -> None:
+        for namespace, snapshot in self.namespaces:
+            if not _same(namespace, snapshot):
+                for name in namespace.keys() - snapshot.keys():
+                    del namespace[name]
+                namespace.update(snapshot)
+        modules = sys.modules
+        if not all(modules.get(k) is v for k, v in self.modules.items()):
+            modules.update(self.modules)  # modules imported since stay: importing is no state
+
+    def _restore_globals(self) -> None:
+        np.random.set_state(self.np_random)
+        random.setstate(self.random)
+        np.seterr(**self.np_err)
+        np.set_printoptions(**self.np_print)
+        sys.setrecursionlimit(self.recursion)
+        sys.setswitchinterval(self.switch)
+        warnings.filters[:] = self.warnings  # type: ignore[index]  # a list at run time
+        warnings._filters_mutated()  # type: ignore[attr-defined]
+        for name, items in self.sys_lists.items():
+            getattr(sys, name)[:] = items
+        os.chdir(self.cwd)
+        if dict(os.environ) != self.environ:
+            os.environ.clear()
+            os.environ.update(self.environ)
+        os.umask(self.umask)
+        if gc.isenabled() != self.gc[0]:
+            gc.enable() if self.gc[0] else gc.disable()
+        gc.set_threshold(*self.gc[1])
+
+
+def fingerprint(roots: dict[str, Any], module: str) -> list[Any]:
+    """What changes when an object reachable from the student's globals changes in place:
+    containers by their items, arrays by their bytes, generators by their state, the
+    student's own functions, classes and instances by their attributes and defaults.
+    Library functions, classes and modules count by identity (their namespaces are
+    restored separately); any other object raises Unverifiable."""
+    out: list[Any] = []
+    seen: set[int] = set()
+    budget = [MAX_OBJECTS, MAX_ARRAY_BYTES]
+    todo: deque[Any] = deque(roots.values())
+    while todo:
+        obj = todo.popleft()
+        if id(obj) in seen or isinstance(obj, _ATOMS):
+            continue
+        seen.add(id(obj))
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Unverifiable("too many objects")
+        out.append(id(obj))
+        out.append(_shallow(obj, module, todo, budget))
+    return out
+
+
+def _shallow(obj: Any, module: str, todo: deque[Any], budget: list[int]) -> Any:
+    """One object's own state; what it refers to is queued for the caller."""
+    if isinstance(obj, list | tuple | deque):
+        todo.extend(obj)
+        return tuple(map(id, obj))
+    if isinstance(obj, set | frozenset):
+        todo.extend(obj)
+        return frozenset(map(id, obj))
+    if isinstance(obj, dict):
+        todo.extend(obj.values())
+        return tuple((id(k), k if isinstance(k, str) else None, id(v)) for k, v in obj.items())
+    if isinstance(obj, np.ndarray):
+        return _array(obj, budget)
+    if isinstance(obj, np.generic):
+        return obj.tobytes()
+    if isinstance(obj, np.random.Generator):
+        return repr(obj.bit_generator.state)
+    if isinstance(obj, np.random.RandomState):
+        return hashlib.sha256(repr(obj.get_state(legacy=False)).encode()).hexdigest()
+    if isinstance(obj, random.Random):
+        return obj.getstate()
+    if isinstance(obj, _FIXED) or _fixed_type(type(obj)):
+        return None
+    if isinstance(obj, types.FunctionType):
+        return _function(obj, module, todo)
+    if isinstance(obj, type):
+        if obj.__module__ != module:
+            return None
+        todo.extend(vars(obj).values())
+        return tuple((k, id(v)) for k, v in vars(obj).items())
+    if isinstance(obj, property | staticmethod | classmethod):
+        todo.extend((getattr(obj, "fget", None), getattr(obj, "__func__", None)))
+        return None
+    if type(obj).__module__ == module and hasattr(obj, "__dict__"):
+        attributes = vars(obj)
+        todo.append(attributes)
+        return (id(type(obj)), id(attributes))
+    raise Unverifiable(type(obj).__name__)
+
+
+def _function(fn: types.FunctionType, module: str, todo: deque[Any]) -> Any:
+    if fn.__module__ != module:
+        return None
+    parts = [fn.__defaults__, fn.__kwdefaults__, fn.__dict__]
+    cells = [c.cell_contents for c in fn.__closure__ or () if _filled(c)]
+    todo.extend(p for p in parts if p is not None)
+    todo.extend(cells)
+    return (id(fn.__code__), *(id(p) for p in parts), tuple(map(id, cells)))
+
+
+def _array(a: np.ndarray, budget: list[int]) -> Any:
+    if a.dtype.hasobject:
+        raise Unverifiable("an object array")
+    budget[1] -= a.nbytes
+    if budget[1] < 0:
+        raise Unverifiable("too many array bytes")
+    digest = hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).tobytes(), digest_size=16)
+    return (a.shape, a.dtype.str, a.strides, digest.digest())
+
+
+def _fixed_type(kind: type) -> bool:
+    owner = kind.__module__
+    return (owner, kind.__name__) in _FIXED_TYPE_NAMES or owner == "typing"
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 (an empty cell raises)
+    except ValueError:
+        return False
+    return True
+
+
+# Namespaces restored besides those the student's globals name. Not every loaded module:
+# comparing a namespace touches each of its objects, and in a fresh fork every touched
+# page is copied (all ~11,000 entries of a numpy process: ~25 ms per exercise process).
+_WATCHED = (
+    *("builtins", "math", "random", "json", "json.encoder", "struct", "os"),
+    *("numpy", "numpy.linalg", "numpy.random", "numpy.fft"),
+)
+
+
+def _reachable_modules(student: types.ModuleType) -> list[types.ModuleType]:
+    """The student's module, the modules its globals name (np, plt, math...), the ones
+    their code reaches by the usual names (builtins, numpy's public parts), and this
+    runner's own (gdgrade.*), which reports the next exercise's results."""
+    found = {id(student): student}
+    runner = [m for name, m in list(sys.modules.items()) if name.split(".")[0] == "gdgrade"]
+    watched = [sys.modules.get(n) for n in _WATCHED]
+    for value in [*vars(student).values(), *watched, *runner]:
+        if isinstance(value, types.ModuleType):
+            found.setdefault(id(value), value)
+    return list(found.values())
+
+
+def _same(namespace: dict[str, Any], snapshot: dict[str, Any]) -> bool:
+    """Every entry the same; dict equality checks identity first, in C (an object put in
+    place of another that compares equal to it passes: harmless by its own definition)."""
+    try:
+        return bool(namespace == snapshot)
+    except BaseException:
+        return False
+
+
+def _handlers() -> list[Any]:
+    return [signal.getsignal(s) for s in sorted(signal.valid_signals()) if s < signal.NSIG]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _alone() -> bool:
+    """No thread besides this one, no child process, and no process but this one left
+    with the session (orphans are reparented to it: pid 1 of the namespace, or a
+    subreaper), as the kernel sees it."""
+    tid = threading.get_native_id()
+    parent = os.getppid()
+    try:
+        tasks = os.listdir("/proc/self/task")
+        with open(f"/proc/self/task/{tid}/children", encoding="ascii") as handle:
+            children = handle.read().split()
+        with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as handle:
+            siblings = handle.read().split()
+    except OSError:
+        return False  # no /proc here: cannot tell, so never reuse
+    return tasks == [str(tid)] and not children and siblings == [str(os.getpid())]
+
+
+def _figures() -> Any:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return pyplot.get_fignums() if pyplot is not None else None

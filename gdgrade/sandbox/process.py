@@ -145,6 +145,17 @@ class SubmissionProcess:
             return UNKNOWN_POSITION
         return decode_progress(data, self.source_lines)
 
+    def close(self, grace: float) -> None:
+        """The end of a run: no more requests. The process then ends its exercise process
+        and exits on its own (so their CPU time is accounted to the zygote's children);
+        after `grace` seconds it is killed all the same."""
+        if not self.killed:
+            with contextlib.suppress(OSError):
+                os.close(self.request)
+            self.request = -1
+            select.select([self.pidfd], [], [], grace)
+        self.kill()
+
     def kill(self) -> None:
         """SIGKILL the process (pid 1 of its namespace: everything it started dies too)."""
         if self.killed:

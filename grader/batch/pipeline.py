@@ -211,30 +211,42 @@ def _grade(
     progress: Progress,
 ) -> int:
     """Grade the pending submissions, committing each result as it arrives."""
-    from grader.batch.runner import run_tasks
+    from grader.batch.runner import LocalExecutor
 
     tasks = tasks_for(gradebook, todo, options.directory)
     feedback_format = settings.described["feedback_format"]
-    config = WorkerConfig(options.assignment, options.limits, feedback_format, options.unisolated)
 
     def on_result(task: Task, result: Result) -> None:
         gradebook.add_result(task.submission_id, run_id, settings, result)
         progress.update(task.student, result.status, result.score, result.max_score)
 
     if tasks:
-        _prepare_case_sets(options.assignment)
-        run_tasks(tasks, config, options.jobs, on_result)
+        config = WorkerConfig(
+            options.assignment,
+            options.limits,
+            feedback_format,
+            options.unisolated,
+            shared_case_sets(options.assignment),
+        )
+        LocalExecutor(options.jobs).run(tasks, config, on_result)
     return len(tasks)
 
 
-def _prepare_case_sets(assignment: Assignment) -> None:
-    """Compute the shared case sets once, here, so that every worker reads them from the
-    disk cache instead of each computing them (per-student sets are each used once)."""
+def shared_case_sets(assignment: Assignment) -> dict[str, str]:
+    """The class's case sets (expected values and mistake variants' outputs), computed
+    once, here, and handed to every worker (the case cache's JSON form); per-student sets
+    are each used once, so their student's worker computes them."""
+    import json
+
+    from gdgrade.expectation import to_json
     from grader.grade import case_set
 
-    if not assignment.per_student:
-        for exercise in assignment.exercises:
-            case_set(exercise, assignment.seed, None, assignment.hidden)
+    if assignment.per_student:
+        return {}
+    return {
+        e: json.dumps(to_json(e, case_set(e, assignment.seed, None, assignment.hidden)))
+        for e in assignment.exercises
+    }
 
 
 def _run_options(options: BatchOptions) -> dict[str, Any]:

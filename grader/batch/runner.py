@@ -1,6 +1,12 @@
 """Run grading tasks on N worker processes, each owning one Sandbox, and hand every result
 to the caller as soon as it arrives.
 
+This is the one interface between the batch and its workers (`Executor`): the coordinator
+hands over tasks and a WorkerConfig and stores what comes back. What crosses to a worker
+is plain data, a Job per submission with the file's content (worker.job_for reads it
+here), so the workers could run elsewhere (another executor, e.g. on a cluster engine)
+without a shared disk or process tree. The local process pool is the only one now.
+
 One worker per task at a time, each on its own pipe, so the coordinator always knows which
 submission a worker holds: if a worker process dies (our bug, the OOM killer), that one
 submission gets a grader-fault result, a new worker takes the dead one's place, and the
@@ -16,13 +22,30 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Protocol
 
 from grader.batch import worker
 from grader.batch.gradebook import FAULT, Result
-from grader.batch.worker import Task, WorkerConfig
+from grader.batch.worker import Task, WorkerConfig, job_for
 
 OnResult = Callable[[Task, Result], None]
 STOP_GRACE_S = 5.0
+
+
+class Executor(Protocol):
+    """Grades tasks somewhere and calls `on_result` here, once per task, as results come."""
+
+    def run(self, tasks: Iterable[Task], config: WorkerConfig, on_result: OnResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class LocalExecutor:
+    """`jobs` worker processes on this machine (spawned: they share nothing with us)."""
+
+    jobs: int
+
+    def run(self, tasks: Iterable[Task], config: WorkerConfig, on_result: OnResult) -> None:
+        run_tasks(tasks, config, self.jobs, on_result)
 
 
 @dataclass
@@ -84,13 +107,14 @@ class _Pool:
         w.task = task
         if task is None:
             return
+        job = job_for(task)
         try:
-            w.conn.send(task)
+            w.conn.send(job)
         except (BrokenPipeError, ConnectionResetError):
             w.task = None
             w = self.replace(index)
             w.task = task
-            w.conn.send(task)
+            w.conn.send(job)
 
     def busy(self) -> bool:
         return any(w.task is not None for w in self.workers)

@@ -1,8 +1,12 @@
-"""What one worker process does: own a Sandbox, grade the tasks it is sent, send results back.
+"""What one worker process does: own a Sandbox, grade the jobs it is sent, send results back.
 
-The worker is trusted code (student code runs only in its Sandbox's children). Anything that
-goes wrong on our side while grading one submission becomes a `grader_fault` result for that
-submission, and the worker goes on with a fresh Sandbox.
+A worker gets everything it needs through the executor (runner.py): the WorkerConfig once
+(the assignment, the limits and the class's case sets, computed by the coordinator) and a
+Job per submission (the file's bytes, not a path to open), so it needs no disk or process
+shared with the coordinator. The worker is trusted code (student code runs only in its
+Sandbox's children). Anything that goes wrong on our side while grading one submission
+becomes a `grader_fault` result for that submission, and the worker goes on with a fresh
+Sandbox.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import json
 import signal
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from gdgrade.expectation import Expectation
 from gdgrade.report import GradeReport
 from gdgrade.report_json import to_json
 from gdgrade.sandbox import Limits, Sandbox
@@ -24,6 +31,9 @@ from gdgrade.sandbox.runners import grading_runner
 from grader.assignment import Assignment
 from grader.batch.gradebook import FAULT, GRADED, UNREADABLE, Result
 from grader.batch.summary import empty_summary, summarise
+
+if TYPE_CHECKING:
+    from gdgrade.submission import SubmissionError
 
 PR_SET_PDEATHSIG = 1
 
@@ -37,27 +47,84 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One submission as a worker gets it: its content, read by the coordinator."""
+
+    submission_id: int
+    name: str  # the path it was read from, as messages about the file name it
+    student: str
+    shown: str
+    content: bytes | Refusal  # the file's bytes, or why they could not be read
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the coordinator could not read a file: its SubmissionError as plain data (the
+    exception itself does not survive pickling), worded by the worker in the report's
+    language."""
+
+    path: str
+    key: str
+    params: dict[str, Any]
+
+    def error(self) -> SubmissionError:
+        from gdgrade.submission import SubmissionError
+
+        return SubmissionError(self.path, self.key, **self.params)
+
+
+def job_for(task: Task) -> Job:
+    """Read the task's file here, in the coordinator: a worker never opens a path."""
+    from gdgrade.submission import SubmissionError, read_submission
+
+    try:
+        content: bytes | Refusal = read_submission(task.path)
+    except SubmissionError as exc:
+        content = Refusal(exc.path, exc.key, exc.params)
+    return Job(task.submission_id, task.path, task.student, task.shown, content)
+
+
+@dataclass(frozen=True)
 class WorkerConfig:
     assignment: Assignment
     limits: Limits
     feedback_format: str  # a key of grader.render.FORMATS
     unisolated: bool = False  # --no-isolation: the portable runner where the sandbox cannot run
+    # exercise -> its shared case set in the case cache's JSON form (computed once by the
+    # coordinator); an exercise missing here is computed (or read from the cache) by the worker
+    case_sets: Mapping[str, str] = field(default_factory=dict)
 
 
-def grade_task(task: Task, sandbox: Sandbox, config: WorkerConfig) -> Result:
+def decoded_case_sets(config: WorkerConfig) -> dict[str, tuple[Expectation, ...]]:
+    """The coordinator's case sets, decoded once per worker."""
+    from gdgrade.expectation import from_json
+
+    return {e: from_json(json.loads(text)) for e, text in config.case_sets.items()}
+
+
+def grade_job(
+    job: Job,
+    sandbox: Sandbox,
+    config: WorkerConfig,
+    case_sets: Mapping[str, tuple[Expectation, ...]] | None = None,
+) -> Result:
     """Grade one file; never raises for a submission's sake (unreadable or grader fault)."""
-    from gdgrade.submission import SubmissionError, load_submission
+    from gdgrade.submission import SubmissionError, parse_submission
     from grader.grade import grade_submission
     from grader.render import FORMATS
 
     started = time.monotonic()
     assignment = config.assignment
     try:
-        submission = load_submission(task.path)
+        if isinstance(job.content, Refusal):
+            raise job.content.error()
+        submission = parse_submission(Path(job.name), job.content)
     except SubmissionError as exc:
         why = exc.said(assignment.lang)  # the student's report says it in their language
         return empty_result(UNREADABLE, why, assignment, time.monotonic() - started)
-    report = grade_submission(submission, assignment, sandbox, task.student, task.shown or None)
+    report = grade_submission(
+        submission, assignment, sandbox, job.student, job.shown or None, case_sets
+    )
     return result_of(report, config, FORMATS[config.feedback_format])
 
 
@@ -87,7 +154,9 @@ def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., s
         feedback_format=config.feedback_format if feedback is not None else None,
         error="\n\n".join(faults),
         duration_s=report.duration_s,
-        ta_report=json.dumps(record, ensure_ascii=False, indent=2) + "\n",
+        # compact: json's C encoder, where indent= takes its pure-Python one (~10x slower
+        # on a 200 kB report); only the student's report is a file a person opens
+        ta_report=json.dumps(record, ensure_ascii=False) + "\n",
     )
 
 
@@ -108,24 +177,29 @@ def empty_result(status: str, error: str, assignment: Assignment, duration_s: fl
 
 
 def main(conn: Connection, config: WorkerConfig) -> None:
-    """Worker process entry point: receive Task, send (submission_id, Result), until None."""
+    """Worker process entry point: receive Job, send (submission_id, Result), until None."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when we stop
+    case_sets = decoded_case_sets(config)
     with ExitStack() as stack:
         sandbox: Sandbox | None = None
+        try:  # its zygote starts now, while the first job is on its way
+            sandbox = stack.enter_context(grading_runner(config.unisolated, config.limits))
+        except Exception:  # tried again, and reported, with the first job
+            stack.close()
         while True:
             try:
-                task = conn.recv()
+                job = conn.recv()
             except (EOFError, OSError):
                 return
-            if task is None:
+            if job is None:
                 return
             started = time.monotonic()
             try:
                 if sandbox is None:
                     runner = grading_runner(config.unisolated, config.limits)
                     sandbox = stack.enter_context(runner)
-                result = grade_task(task, sandbox, config)
+                result = grade_job(job, sandbox, config, case_sets)
             except Exception:
                 elapsed = time.monotonic() - started
                 fault = traceback.format_exc(limit=-6).strip()
@@ -133,7 +207,7 @@ def main(conn: Connection, config: WorkerConfig) -> None:
                 stack.close()  # start from a fresh Sandbox after our own failure
                 sandbox = None
             try:
-                conn.send((task.submission_id, result))
+                conn.send((job.submission_id, result))
             except (BrokenPipeError, OSError):
                 return
 
