@@ -30,10 +30,11 @@ RUN_LIMIT_S = 60  # the check's per-file limit (Limits.submission_wall_s)
 EVERY_EXERCISE = """
 from gdgrade import check
 from gdgrade.pytest_plugin import EXERCISES
+from gdgrade.sandbox.runners import requested_runner
 result = check(lang="en")
 each = {e: check(e, lang="en").ok for e in EXERCISES}
 print(json.dumps({"all": result.ok, "verdicts": [c.verdict for c in result.report.checks],
-                  "each": each, "last": str(result).rstrip().splitlines()[-1]}))
+                  "each": each, "runner": requested_runner(None)}))
 """
 ENDLESS = """
 def gradient_step(x, grad, learning_rate):
@@ -79,7 +80,7 @@ def main() -> int:
     checks, stuck, alive = (last_json(nb.cells[-3]), last_json(nb.cells[-2]), nb.cells[-1])
     print(f"all exercises: ok={checks['all']} verdicts={checks['verdicts']}")
     print(f"one by one: {checks['each']}")
-    print(f"runner line: {checks['last']}")
+    print(f"runner the kernel's check() uses: {checks['runner']}")
     print(f"endless loop: {stuck['seconds']:.1f} s, ok={stuck['ok']}, {stuck['statuses']}")
     print(f"after it: {alive.outputs[0]['text'].strip()}  (notebook ran in {total:.0f} s)")
     good = (
