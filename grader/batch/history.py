@@ -15,7 +15,7 @@ from typing import Any
 from gdgrade.i18n import text
 from gdgrade.templating import environment
 from grader.batch.gradebook import Gradebook
-from grader.batch.standings import PENDING, Entry, Standing, score_text
+from grader.batch.standings import PENDING, Entry, Standing, exercise_cells, score_text
 from grader.batch.tables import Table, csv_text, late_cells, late_word, write_atomic
 from grader.similarity.fingerprint import normalise
 from grader.similarity.units import units
@@ -107,10 +107,7 @@ def attempts_table(
     rows = []
     for e in sorted(entries, key=lambda e: (e.student, e.attempt)):
         graded = e.status != PENDING
-        scores = [
-            score_text(e.exercise_scores[x]["score"]) if x in e.exercise_scores else ""
-            for x in exercises
-        ]
+        scores = exercise_cells(e, exercises)
         rows.append(
             [e.student, e.name, str(e.attempt), "yes" if e.submission_id in chosen else "",
              e.path, e.sha256, e.time_source, late_word(e), e.status, *scores,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -154,3 +154,11 @@ def score_text(value: float | None) -> str:
         return ""
     text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def exercise_cells(entry: Entry, exercises: Sequence[str]) -> list[str]:
+    """One cell per exercise: its score, or empty where the entry has none."""
+    return [
+        score_text(entry.exercise_scores[x]["score"]) if x in entry.exercise_scores else ""
+        for x in exercises
+    ]

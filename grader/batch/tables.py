@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gdgrade.safe_text import csv_cell
 from grader.batch.roster import Person, Roster
-from grader.batch.standings import PENDING, Entry, Standing, score_text
+from grader.batch.standings import PENDING, Entry, Standing, exercise_cells, score_text
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
 EXPORT_FORMATS = ("csv", "canvas", "gradescope")
@@ -50,10 +50,7 @@ def grades_table(standings: Sequence[Standing], ctx: ExportContext) -> Table:
         e = s.counted
         person = ctx.roster.find(s.student) or Person(s.student)
         graded = e.status != PENDING
-        scores = [
-            score_text(e.exercise_scores[x]["score"]) if x in e.exercise_scores else ""
-            for x in ctx.exercises
-        ]
+        scores = exercise_cells(e, ctx.exercises)
         rows.append(
             [person.student, person.name or e.name, person.section, e.path, str(e.attempt),
              str(s.attempts), late_word(e), e.status, *scores,
@@ -148,10 +145,7 @@ def gradescope_table(standings: Sequence[Standing], ctx: ExportContext) -> Table
         e = s.counted
         p = ctx.roster.find(s.student) or Person(s.student)
         graded = e.status != PENDING
-        scores = [
-            score_text(e.exercise_scores[x]["score"]) if x in e.exercise_scores else ""
-            for x in ctx.exercises
-        ]
+        scores = exercise_cells(e, ctx.exercises)
         rows.append([p.name or e.name or s.student, p.student, p.email, *scores,
                      score_text(e.final) if graded else ""])  # fmt: skip
     return header, rows
