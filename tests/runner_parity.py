@@ -7,8 +7,10 @@ For each file of tests/submissions the sandbox's and the portable runner's repor
 give the same verdict per function and, apart from the timing line and the line naming
 the runner, the same text. For tests/hostile (`--hostile`) the portable runner must
 survive and report (exit 0 or 1 and a report); `--contain` runs those checks in fresh
-user, pid, network, IPC and UTS namespaces as an unprivileged user, because without a
-sandbox the attacks (kill every process, set the clock, mount) would reach this machine.
+mount, pid, network, IPC and UTS namespaces (and a user namespace unless started by root),
+with a private /tmp and every other mount read-only, because without a sandbox the
+attacks (kill every process, set the clock, write into /tmp or the system's folders) would
+reach this machine. The gdgrade it runs must then be installed outside /tmp.
 Prints one line per file and a table of totals; exit 1 on any difference.
 """
 
@@ -28,7 +30,22 @@ CORPUS = HERE / "submissions"
 HOSTILE = HERE / "hostile"
 TIMING = re.compile(r"^(checked in [0-9.]+ s|확인에 걸린 시간 [0-9.]+초)$")
 VERDICT = re.compile(r"^(✓|✗|…|-|!) +(\d)\. (\w+) ")
-CONTAIN = ["unshare", "--user", "--pid", "--fork", "--mount-proc", "--net", "--ipc", "--uts"]
+NAMESPACES = ["--mount", "--pid", "--fork", "--mount-proc", "--net", "--ipc", "--uts"]
+# In the new mount namespace: nothing propagates back, /tmp is a private tmpfs, and every
+# other mount is read-only (uid 0 keeps its rights on the system's files in a namespace).
+CONFINE = (
+    "mount --make-rprivate / && mount -t tmpfs -o size=256m tmpfs /tmp && "
+    "for m in $(awk '$2 != \"/tmp\" && $2 !~ /^\\/(proc|dev|sys)/ {print $2}' /proc/mounts); "
+    'do mount -o remount,bind,ro "$m" 2>/dev/null || true; done && exec "$@"'
+)
+
+
+def contained(argv: list[str]) -> list[str]:
+    """`argv` in fresh namespaces, with a private /tmp and the rest read-only."""
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    return ["unshare", *user, *NAMESPACES, "sh", "-c", CONFINE, "sh", *argv]
+
+
 CHECK_LIMIT_S = 300
 
 
@@ -48,7 +65,7 @@ def files(root: Path) -> list[Path]:
 def run_check(command: list[str], path: Path, runner: str, contain: bool = False) -> Check:
     argv = [*command, "check", str(path), "--lang", "en", "--runner", runner]
     if contain:
-        argv = [*CONTAIN, *argv]
+        argv = contained(argv)
     env = dict(os.environ, NO_COLOR="1")
     try:
         done = subprocess.run(
@@ -73,6 +90,10 @@ def main() -> int:
     command = [args.gdgrade] if args.gdgrade else [sys.executable, "-m", "grader"]
     if args.contain and shutil.which("unshare") is None:
         parser.error("--contain needs unshare(1)")
+    if args.contain and Path(shutil.which(command[0]) or command[0]).resolve().is_relative_to(
+        "/tmp"
+    ):
+        parser.error("--contain gives the checks a private /tmp: install gdgrade outside /tmp")
     totals = {"files": 0, "same verdicts": 0, "same text": 0, "same exit code": 0}
     totals["text varies run to run"] = 0  # in the sandbox too: counted as same text
     failed = False
