@@ -24,19 +24,18 @@ from grader.batch.gradebook import (
     FAULT,
     FILENAME,
     Gradebook,
-    GradebookError,
     Result,
     Settings,
     SubmissionRow,
 )
-from grader.batch.lock import Busy, OutputLock
+from grader.batch.lock import OutputLock
 from grader.batch.outputs import BATCH_PARTS, OutputOptions, private_umask, write_all
 from grader.batch.progress import Progress
 from grader.batch.roster import Roster
 from grader.batch.settings import settings_for
 from grader.batch.standings import Standing
 from grader.batch.tables import ExportContext
-from grader.batch.timing import TimingError, load_extensions, load_manifest, submission_times
+from grader.batch.timing import load_extensions, load_manifest, submission_times
 from grader.batch.worker import Task, WorkerConfig
 from grader.deadline import Deadline
 from grader.secret import SEED_WARNING, new_seed, weak
@@ -114,38 +113,35 @@ def run_batch(options: BatchOptions, progress_stream: TextIO | None = None) -> B
     if not found.found:
         raise UsageError(f"no submissions (.py, .ipynb) found in {options.directory}")
     check_paths(options.directory, options.out)
-    try:
-        with OutputLock(options.out), Gradebook(options.out / FILENAME) as gradebook:
-            assignment, made = batch_seed(gradebook, options.assignment)
-            options = replace(options, assignment=assignment)
-            settings = settings_for(options.assignment, options.limits, options.feedback)
-            ids = gradebook.record_discovery(submission_rows(found, options.directory))
-            gradebook.store_sources(read_sources(found))
-            record_timing(gradebook, found, ids, options)
-            run_options = {**_run_options(options), "skipped": skipped_entries(found, options)}
-            run_id = gradebook.start_run(str(options.directory), settings, run_options)
-            todo, _ = gradebook.pending(ids.values(), settings.key)
-            progress = Progress(len(todo), progress_stream, options.progress_bar)
-            try:
-                if made:
-                    progress.note(new_seed_note(options.out, assignment.seed))
-                elif assignment.seed is not None and weak(assignment.seed):
-                    progress.note(f"gdgrade batch: warning: {SEED_WARNING}")
-                _report_discovery(found, progress)
-                graded = _grade(gradebook, todo, options, settings, run_id, progress)
-            except KeyboardInterrupt:
-                gradebook.interrupt_run(run_id)
-                raise
-            finally:
-                progress.close()
-            described = {**settings.described, **run_options}
-            counted, written = write_all(
-                options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
-            )
-            faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
-            gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
-    except (Busy, GradebookError) as exc:
-        raise UsageError(str(exc)) from None
+    with OutputLock(options.out), Gradebook(options.out / FILENAME) as gradebook:
+        assignment, made = batch_seed(gradebook, options.assignment)
+        options = replace(options, assignment=assignment)
+        settings = settings_for(options.assignment, options.limits, options.feedback)
+        ids = gradebook.record_discovery(submission_rows(found, options.directory))
+        gradebook.store_sources(read_sources(found))
+        record_timing(gradebook, found, ids, options)
+        run_options = {**_run_options(options), "skipped": skipped_entries(found, options)}
+        run_id = gradebook.start_run(str(options.directory), settings, run_options)
+        todo, _ = gradebook.pending(ids.values(), settings.key)
+        progress = Progress(len(todo), progress_stream, options.progress_bar)
+        try:
+            if made:
+                progress.note(new_seed_note(options.out, assignment.seed))
+            elif assignment.seed is not None and weak(assignment.seed):
+                progress.note(f"gdgrade batch: warning: {SEED_WARNING}")
+            _report_discovery(found, progress)
+            graded = _grade(gradebook, todo, options, settings, run_id, progress)
+        except KeyboardInterrupt:
+            gradebook.interrupt_run(run_id)
+            raise
+        finally:
+            progress.close()
+        described = {**settings.described, **run_options}
+        counted, written = write_all(
+            options.out, gradebook, output_options(described, options.roster), BATCH_PARTS
+        )
+        faults = sum(1 for row in gradebook.current_rows() if row["status"] == FAULT)
+        gradebook.finish_run(run_id, graded, len(ids) - len(todo), faults)
     return BatchSummary(
         students=len(counted),
         submissions=len(found.found),
@@ -268,14 +264,11 @@ def record_timing(
     """Store when each submission was handed in and, if given, the extensions."""
     deadline = options.assignment.deadline
     zone = deadline.zone if deadline else timezone.utc
-    try:
-        stamps = load_manifest(options.times, zone) if options.times else []
-        times = submission_times(found.found, stamps, zone, options.times_from_mtime)
-        if options.extensions is not None:
-            due = load_extensions(options.extensions, zone)
-            gradebook.set_extensions({s: d.isoformat() for s, d in due.items()})
-    except TimingError as exc:
-        raise UsageError(str(exc)) from None
+    stamps = load_manifest(options.times, zone) if options.times else []
+    times = submission_times(found.found, stamps, zone, options.times_from_mtime)
+    if options.extensions is not None:
+        due = load_extensions(options.extensions, zone)
+        gradebook.set_extensions({s: d.isoformat() for s, d in due.items()})
     by_path = {(student, path): sid for (student, path, _), sid in ids.items()}
     gradebook.record_times(
         {
