@@ -616,11 +616,7 @@ CASE_INPUTS: dict[str, Callable[[], list[CaseInput]]] = {
 }
 
 
-def _declared_in_folders() -> None:
-    from gdgrade.exercises.definitions import declared
+# Last, and here: a folder's definition.py imports this module while it registers.
+from gdgrade.exercises.definitions import fill  # noqa: E402
 
-    for exercise, cases in declared("PUBLIC_CASES").items():
-        CASE_INPUTS.setdefault(exercise, cases)  # type: ignore[arg-type]
-
-
-_declared_in_folders()
+fill(CASE_INPUTS, "PUBLIC_CASES")

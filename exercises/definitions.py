@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import MutableMapping
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-from gdgrade.contract import EXERCISE_IDS, data_root
+from gdgrade.contract import BY_NAME, EXERCISE_IDS, data_root
 
 FILE_NAME = "definition.py"
 
@@ -45,12 +47,15 @@ def definitions() -> dict[str, ModuleType]:
     root = Path(str(data_root()))
     found = {}
     for exercise in EXERCISE_IDS:
-        folders = [p for p in root.glob(f"*_{exercise}") if (p / FILE_NAME).is_file()]
-        if folders:
-            found[exercise] = _load(exercise, folders[0] / FILE_NAME)
+        path = root / BY_NAME[exercise].folder / FILE_NAME
+        if path.is_file():
+            found[exercise] = _load(exercise, path)
     return found
 
 
-def declared(name: str) -> dict[str, object]:
-    """One declaration (`PUBLIC_CASES`, `HIDDEN_CASES`, `EXAMPLE`) of every folder that has it."""
-    return {e: getattr(m, name) for e, m in definitions().items() if hasattr(m, name)}
+def fill(table: MutableMapping[str, Any], name: str) -> None:
+    """Give `table` the folders' declaration `name` (`PUBLIC_CASES`, `HIDDEN_CASES`,
+    `EXAMPLE`) for every exercise it does not list itself."""
+    for exercise, module in definitions().items():
+        if hasattr(module, name):
+            table.setdefault(exercise, getattr(module, name))

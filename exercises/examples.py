@@ -110,14 +110,10 @@ EXAMPLES: dict[str, Example] = {
 }
 
 
-def _declared_in_folders() -> None:
-    from gdgrade.exercises.definitions import declared
+# Last, and here: a folder's definition.py imports this module while it registers.
+from gdgrade.exercises.definitions import fill  # noqa: E402
 
-    for exercise, example in declared("EXAMPLE").items():
-        EXAMPLES.setdefault(exercise, example)  # type: ignore[arg-type]
-
-
-_declared_in_folders()
+fill(EXAMPLES, "EXAMPLE")
 
 
 def _number(v: float) -> str:

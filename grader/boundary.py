@@ -93,12 +93,26 @@ def imports_in(path: Path, importer: str) -> Iterator[Import]:
                 yield Import(name, path, node.lineno, "in code text")
 
 
-def crossings(root: Path, package: str = STUDENT_PACKAGE) -> list[Crossing]:
-    """Every import from `package` (a folder under `root`) into an instructor-only package."""
-    found: list[Crossing] = []
+Graph = dict[str, tuple[Path, list[Import]]]  # module -> its file, what it imports
+
+
+def import_graph(root: Path, package: str = STUDENT_PACKAGE) -> Graph:
+    """Every module of `package` (a folder under `root`) and what it imports, read once."""
+    graph: Graph = {}
     for path in sorted((root / package).rglob("*.py")):
-        importer = module_name(root, path)
-        for imp in imports_in(path, importer):
-            if imp.module.split(".")[0] in INSTRUCTOR_ONLY:
-                found.append(Crossing(importer, imp.module, imp.path, imp.line, imp.how))
+        module = module_name(root, path)
+        graph[module] = (path, list(imports_in(path, module)))
+    return graph
+
+
+def crossings(
+    root: Path, package: str = STUDENT_PACKAGE, graph: Graph | None = None
+) -> list[Crossing]:
+    """Every import from `package` into an instructor-only package."""
+    found = [
+        Crossing(importer, imp.module, imp.path, imp.line, imp.how)
+        for importer, (_, imports) in (graph or import_graph(root, package)).items()
+        for imp in imports
+        if imp.module.split(".")[0] in INSTRUCTOR_ONLY
+    ]
     return list(dict.fromkeys(found))

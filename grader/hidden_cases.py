@@ -266,14 +266,10 @@ GENERATORS: dict[str, Generator] = {
 }
 
 
-def _declared_in_folders() -> None:
-    from gdgrade.exercises.definitions import declared
+# Last, and here: a folder's definition.py imports this module while it registers.
+from gdgrade.exercises.definitions import fill  # noqa: E402
 
-    for exercise, generator in declared("HIDDEN_CASES").items():
-        GENERATORS.setdefault(exercise, generator)
-
-
-_declared_in_folders()
+fill(GENERATORS, "HIDDEN_CASES")
 
 
 def hidden_cases(exercise: str, seed: int, student_id: str | None = None) -> tuple[Case, ...]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
 from gdgrade.errors import UsageError
 from grader import __version__
-from grader.boundary import STUDENT_PACKAGE, crossings, imports_in, module_name
+from grader.boundary import STUDENT_PACKAGE, crossings, import_graph
 
 # Third-party imports the shipped modules may make: the release's dependencies.
 DEPENDENCIES = {
@@ -92,19 +92,20 @@ def shipped_modules(root: Path | None = None) -> tuple[dict[str, Path], set[str]
     """Every module of the student package (with its file) and the third-party packages
     they import; a crossing into the instructor's side or an undeclared import stops it."""
     root = root or source_root()
-    crossing = crossings(root)
+    graph = import_graph(root)
+    crossing = crossings(root, graph=graph)
     if crossing:
         raise ReleaseError(f"the student package must not import the instructor's: {crossing[0]}")
     shipped: dict[str, Path] = {}
     external: set[str] = set()
     not_third_party = {STUDENT_PACKAGE, "", "__future__", *sys.stdlib_module_names}
-    for path in sorted((root / STUDENT_PACKAGE).rglob("*.py")):
-        module = module_name(root, path)
+    for module, (path, imports) in graph.items():
         shipped[module] = path
-        for imp in imports_in(path, module):
-            top = imp.module.split(".")[0]
-            if imp.how == "import" and top not in not_third_party:
-                external.add(top)
+        external |= {
+            top
+            for imp in imports
+            if imp.how == "import" and (top := imp.module.split(".")[0]) not in not_third_party
+        }
     unknown = external - set(DEPENDENCIES) - OPTIONAL_IMPORTS
     if unknown:
         raise ReleaseError(f"the checker imports undeclared packages: {', '.join(sorted(unknown))}")
