@@ -8,11 +8,11 @@ roster (Student = name, ID = Canvas id).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from gdgrade.errors import UsageError
+from grader.batch.csv_input import read_rows
 
 HEADERS = {
     "student": ("student_id", "student id", "student number", "학번", "sid"),
@@ -54,13 +54,7 @@ class Roster:
 def load_roster(path: Path | None) -> Roster:
     if path is None:
         return Roster()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RosterError(f"roster not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"cannot read roster {path}: {exc}") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = read_rows(path, "roster", RosterError)
     if not rows:
         raise RosterError(f"roster {path} is empty")
     columns = _columns(rows[0])

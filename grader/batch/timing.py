@@ -10,7 +10,6 @@ Extensions (`--extensions`) are a CSV of student id and new due date.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from gdgrade.errors import UsageError
+from grader.batch.csv_input import read_rows
 from grader.batch.discover import BLACKBOARD, Found
 from grader.deadline import DeadlineError, parse_time
 
@@ -102,13 +102,7 @@ def submission_times(
 
 
 def _read(path: Path, what: str) -> tuple[list[list[str]], str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TimingError(f"{what} not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TimingError(f"cannot read {what} {path}: {exc}") from None
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    rows = [r for r in read_rows(path, what, TimingError) if any(c.strip() for c in r)]
     if not rows:
         raise TimingError(f"{what} {path} is empty")
     return rows, str(path)
