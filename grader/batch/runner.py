@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -64,15 +65,23 @@ def start_early() -> None:
 
 
 def stop_fork_server() -> None:
-    """Stop the fork server and wait for it (else it would outlive us briefly, an orphan
-    whose CPU time, and its workers', no `time` or rusage of this command would count)."""
+    """Stop the fork server and wait for it: else it would outlive us briefly, an orphan
+    whose CPU time, and its workers', no `time` or rusage of this command would count.
+    Killed, not asked: its workers are gone by now, and one still importing (a batch
+    with nothing to grade) would otherwise finish its imports first."""
     if _context().get_start_method() != "forkserver":
         return
     from multiprocessing import forkserver
 
-    stop = getattr(forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        stop()
+    server = forkserver._forkserver
+    try:
+        with server._lock:
+            if server._forkserver_pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(server._forkserver_pid, signal.SIGKILL)
+                server._stop_unlocked()
+    except AttributeError:  # another Python's internals: it stops when we exit
+        pass
 
 
 class Executor(Protocol):
