@@ -1,6 +1,6 @@
 """Where gdgrade keeps what it computed once, for its user alone: GDGRADE_CACHE_DIR, else
-$XDG_CACHE_HOME/gdgrade, else ~/.cache/gdgrade. Folders in it are made private (0700);
-the sandbox hides them from student code."""
+$XDG_CACHE_HOME/gdgrade, else ~/.cache/gdgrade. It is made private (0700); the sandbox
+hides it from student code."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ def cache_dir() -> Path:
     return Path(base) / "gdgrade"
 
 
-def private_folder(name: str) -> Path | None:
-    """`cache_dir()/name`, made if missing, or None unless it is a folder of ours that no
-    one else may write to (what is read back from it is trusted)."""
-    folder = cache_dir() / name
+def private_cache_dir() -> Path | None:
+    """`cache_dir()`, made if missing, or None unless it is a folder of ours that no one
+    else may write to (what is read back from it is trusted)."""
+    folder = cache_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = folder.stat()

@@ -21,7 +21,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
-from gdgrade.cache_folder import private_folder
+from gdgrade.cache_folder import private_cache_dir
 from gdgrade.i18n import text
 from gdgrade.safe_text import (
     display_id,
@@ -74,9 +74,12 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+TEMPLATE_CACHE_PATTERN = "template-%s.cache"  # beside the case sets, in the cache folder
+
+
 def _template_cache() -> jinja2.BytecodeCache | None:
-    folder = private_folder("templates")
-    return _TemplateCache(str(folder)) if folder is not None else None
+    folder = private_cache_dir()
+    return _TemplateCache(str(folder), TEMPLATE_CACHE_PATTERN) if folder is not None else None
 
 
 @cache

@@ -12,7 +12,7 @@ import pytest
 from report_fixtures import partial_report
 
 from gdgrade import templating
-from gdgrade.cache_folder import CACHE_ENV, private_folder
+from gdgrade.cache_folder import CACHE_ENV, private_cache_dir
 from grader.render import render_text
 
 
@@ -20,8 +20,12 @@ from grader.render import render_text
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     templating.environment.cache_clear()
-    yield tmp_path / "cache" / "templates"
+    yield tmp_path / "cache"
     templating.environment.cache_clear()
+
+
+def compiled(cache: Path) -> list[Path]:
+    return sorted(cache.glob("template-*.cache"))
 
 
 def fresh_text() -> str:
@@ -32,14 +36,14 @@ def fresh_text() -> str:
 
 def test_a_report_reads_the_same_compiled_afresh_and_from_the_cache(cache: Path) -> None:
     first = fresh_text()
-    assert list(cache.iterdir()), "the compiled template was kept"
+    assert compiled(cache), "the compiled template was kept"
     assert oct(cache.stat().st_mode & 0o777) == oct(0o700)
     assert fresh_text() == first
 
 
 def test_a_broken_cache_entry_is_compiled_again(cache: Path) -> None:
     first = fresh_text()
-    for entry in cache.iterdir():
+    for entry in compiled(cache):
         entry.write_bytes(entry.read_bytes()[:40])  # cut short: a crash while writing
     assert fresh_text() == first
 
@@ -61,7 +65,6 @@ def test_an_entry_compiled_from_another_source_is_not_used(tmp_path: Path) -> No
 
 def test_an_unwritable_cache_folder_only_costs_the_compile(cache: Path) -> None:
     if os.geteuid() == 0:  # root writes anywhere: a file where the folder should be
-        cache.parent.mkdir(parents=True)
         cache.write_text("not a folder")
     else:
         cache.mkdir(parents=True, mode=0o500)
@@ -72,6 +75,6 @@ def test_an_unwritable_cache_folder_only_costs_the_compile(cache: Path) -> None:
 def test_a_cache_folder_others_may_write_to_is_not_used(cache: Path) -> None:
     cache.mkdir(parents=True)
     cache.chmod(0o777)  # anyone could plant compiled code here
-    assert private_folder("templates") is None
+    assert private_cache_dir() is None
     fresh_text()
-    assert list(cache.iterdir()) == []
+    assert compiled(cache) == []
