@@ -27,6 +27,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -47,21 +48,26 @@ PRELOAD = ("grader.cli", "grader.batch.worker", "grader.grade", "grader.render",
 
 
 def _context() -> BaseContext:
-    """The fork server where the system has one (POSIX), else spawn (Windows)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
-    return context
+    """The fork server, started if it is not running, where the system has one; spawn
+    where it has none (Windows) or the server cannot start (no temporary folder for its
+    socket)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        try:
+            forkserver.ensure_running()
+            return context
+        except OSError:
+            pass
+    return multiprocessing.get_context("spawn")
 
 
 def start_early() -> None:
     """Start the fork server now, so that its imports overlap the coordinator's own work
     (discovery, the gradebook, the case sets); optional, the pool starts it otherwise."""
-    if _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+    _context()
 
 
 def stop_fork_server() -> None:
@@ -69,10 +75,9 @@ def stop_fork_server() -> None:
     whose CPU time, and its workers', no `time` or rusage of this command would count.
     Killed, not asked: its workers are gone by now, and one still importing (a batch
     with nothing to grade) would otherwise finish its imports first."""
-    if _context().get_start_method() != "forkserver":
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is None:
         return
-    from multiprocessing import forkserver
-
     server = forkserver._forkserver
     try:
         with server._lock:
