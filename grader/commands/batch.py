@@ -92,11 +92,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.batch.gradebook import FILENAME
     from grader.batch.runner import start_early, stop_fork_server
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    start_early()  # the workers' imports run while this process reads the class
+    if not (Path(args.out) / FILENAME).exists():  # a first run: every file is to grade
+        start_early()  # so the workers' imports run while this process reads the class
     try:
         return _run(args)
     finally:
