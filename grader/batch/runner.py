@@ -10,10 +10,11 @@ without a shared disk or process tree. The local process pool is the only one no
 Workers are forked by multiprocessing's fork server: a fresh interpreter this process
 starts (`start_early`: on a first run as soon as the command line is read, else once
 there is something to grade), which imports what a worker needs once (PRELOAD) while the
-coordinator reads the class, and forks each worker ready to grade. Like a spawned process, it holds nothing of the coordinator: no memory, no open
-file; each worker gets the coordinator's environment and umask with its configuration,
-over its pipe. Its socket lives in a private (0700) folder of this user, which the sandbox
-hides from student code.
+coordinator reads the class, and forks each worker ready to grade. Like a spawned
+process, it holds nothing of the coordinator: no memory, no open file; each worker gets
+the coordinator's environment and umask with its configuration, over its pipe. Its
+socket lives in a private (0700) folder of this user, which the sandbox hides from
+student code.
 
 One worker per task at a time, each on its own pipe, so the coordinator always knows which
 submission a worker holds: if a worker process dies (our bug, the OOM killer), that one
