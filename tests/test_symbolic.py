@@ -93,7 +93,7 @@ def generated_functions(seed: int) -> list[tuple[str, int]]:
     return out
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(12))
 def test_derivatives_of_the_hidden_generators_functions_agree_with_sympy(seed):
     rng = np.random.default_rng(1000 + seed)
     for text, n in generated_functions(seed):
