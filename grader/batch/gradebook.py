@@ -121,7 +121,7 @@ class GradebookError(UsageError):
 
 def pack(text: str | None) -> bytes | None:
     """Reports and feedback are stored zlib-compressed (a report is ~300 kB of JSON).
-    Level 1: a third of level 6's time for ~25% more bytes (level 6 took ~20 ms of the
+    Level 1: a third of level 6's time for ~20% more bytes (level 6 took ~20 ms of the
     coordinator's time per submission for its three texts)."""
     return None if text is None else zlib.compress(text.encode("utf-8"), 1)
 
