@@ -268,7 +268,12 @@ class Session:
     def serve(self) -> None:
         """Pass exercise requests on to the exercise process as they come; an abort for
         the exercise it is running kills it. The exercise process reports each exercise's
-        end itself; this process speaks only when it ended otherwise."""
+        end itself; this process speaks only when it ended otherwise.
+
+        The first exercise process is forked at once when something was defined: its fork
+        and baseline then overlap with the trusted side encoding and sending the calls."""
+        if self.worker is None and any(callable(self.module.__dict__.get(n)) for n in self.names):
+            self.worker = self._fork_worker()
         while True:
             worker = self.worker
             watched = [REQUEST_FD]
