@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 _SCALARS = (int, float)  # bool is an int; its spelling is handled with None's
@@ -37,24 +37,11 @@ def dumps(data: Any, indent: int, *, ensure_ascii: bool = False, allow_nan: bool
 
 
 def _compact(ensure_ascii: bool, allow_nan: bool) -> Callable[[Any], str]:
-    """json's compact C encoder, made once (JSONEncoder.encode makes one per call)."""
+    """json's compact encoder: JSONEncoder.encode runs the C encoder when no indent is set."""
     encoder = json.JSONEncoder(
         ensure_ascii=ensure_ascii, allow_nan=allow_nan, separators=(",", ":")
     )
-    if c_make_encoder is None:  # pragma: no cover - a Python without _json
-        return encoder.encode
-    make = c_make_encoder(
-        None,  # no circular check: only flat lists of numbers are given to it
-        encoder.default,
-        encode_basestring_ascii if ensure_ascii else encode_basestring,
-        None,
-        ":",
-        ",",
-        False,
-        False,
-        allow_nan,
-    )
-    return lambda o: "".join(make(o, 0))
+    return encoder.encode
 
 
 class _Writer:
