@@ -38,7 +38,6 @@ def describe() -> dict[str, Any]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "numpy": version("numpy"),
-        "sympy": version("sympy"),
         "matplotlib": version("matplotlib"),
         "gdgrade": version("gdgrade"),
         "load_average": [round(x, 2) for x in os.getloadavg()],

@@ -41,7 +41,7 @@ def field_function(expr: str, n: int) -> FunctionSpec:
 
 
 def derivative(f: FunctionSpec) -> FunctionSpec:
-    """f' (or grad f) exactly, by sympy, with its numpy source."""
+    """f' (or grad f) exactly (gdgrade.symbolic), with its numpy source."""
     return f.derivative().with_source()
 
 

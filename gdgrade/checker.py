@@ -8,9 +8,6 @@ in every install. It prints nothing; the CLI, the notebook and pytest present it
 
 from __future__ import annotations
 
-import importlib
-import sys
-import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -127,19 +124,6 @@ def _faulted(exercise: str) -> ExerciseResult:
     return ExerciseResult(exercise, meta.number, meta.title, 0.0, meta.points, "error", (), ())
 
 
-# Diagnosing the finite-difference exercises takes exact derivatives with sympy, whose
-# import costs about half a second: it is done while the sandbox runs the submission.
-NEEDS_SYMPY = frozenset({"numerical_derivative", "numerical_gradient"})
-
-
-def _warm_up(exercises: Sequence[str]) -> threading.Thread | None:
-    if not NEEDS_SYMPY & set(exercises) or "sympy" in sys.modules:
-        return None
-    thread = threading.Thread(target=importlib.import_module, args=("sympy",), daemon=True)
-    thread.start()
-    return thread
-
-
 def check_submission(
     submission: Submission,
     sandbox: Runner,
@@ -150,10 +134,7 @@ def check_submission(
     started = time.monotonic()
     chosen = tuple(e for e in EXERCISE_IDS if e in exercises) if exercises else EXERCISE_IDS
     sets = {e: public_expectations(e) for e in chosen}
-    warming = _warm_up(chosen)
     run = sandbox.run(submission, {e: [x.case.args for x in s] for e, s in sets.items()})
-    if warming is not None:
-        warming.join()
     checks, faults = [], []
     for e in chosen:
         try:

@@ -1,9 +1,10 @@
 """Functions passed to student code (f, fp), described as data.
 
-A test function crosses the process boundary as text: the trusted side keeps the sympy
-expression (for exact derivatives) and sends numpy source, which the sandbox child turns
-back into a callable with only numpy in scope. This module must not import sympy at
-module level: the child imports it too, and sympy costs ~0.5 s to import.
+A test function crosses the process boundary as text: the trusted side reads the
+expression (`gdgrade.symbolic`, which also gives exact derivatives) and sends numpy
+source, which the sandbox child turns back into a callable with only numpy in scope. The
+child only compiles that source, so this module imports `gdgrade.symbolic` where it is used,
+not at module level.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ Output = Literal["scalar", "vector"]
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """f(x) given by sympy expressions in `x` (n == 0) or in `x0 .. x{n-1}` (1-D input).
+    """f(x) given by expressions in `x` (n == 0) or in `x0 .. x{n-1}` (1-D input), in the
+    grammar of `gdgrade.symbolic`.
 
     `exprs` has one expression for a scalar-valued function, or one per component for a
     vector-valued one (a gradient).
@@ -32,15 +34,7 @@ class FunctionSpec:
     source: str = field(default="", compare=False)
 
     def variables(self) -> list[str]:
-        return ["x"] if self.n == 0 else [f"x{j}" for j in range(self.n)]
-
-    def sympy(self) -> list[Any]:
-        return list(_parsed(self.exprs, self.n))
-
-    def symbols(self) -> list[Any]:
-        import sympy
-
-        return [sympy.Symbol(name, real=True) for name in self.variables()]
+        return variable_names(self.n)
 
     def numpy_source(self) -> str:
         """Python source over numpy for the child; computed on the trusted side."""
@@ -52,8 +46,12 @@ class FunctionSpec:
         return FunctionSpec(self.exprs, self.n, self.output, self.numpy_source())
 
     def derivative(self) -> FunctionSpec:
-        """f' (n == 0) or grad f (n > 0), exactly, by sympy."""
+        """f' (n == 0) or grad f (n > 0), exactly."""
         return _derivative(self.exprs, self.n)
+
+    def second_derivative(self, j: int = 0) -> FunctionSpec:
+        """d²f/dx_j², exactly: a scalar function of the same variables."""
+        return _second_derivative(self.exprs, self.n, j)
 
     @cached_property
     def callable(self) -> Callable[[Any], Any]:
@@ -75,39 +73,53 @@ class FunctionSpec:
         return cls(tuple(data["exprs"]), int(data["n"]), data["output"], data.get("source", ""))
 
 
-# sympy's work on an expression, done once per expression in a process: a case set
-# parses, prints and differentiates the same few functions many times (the probes of a
-# finite difference share one f), and each takes sympy milliseconds.
+# The symbolic work on an expression, done once per expression in a process: a case set
+# prints and differentiates the same few functions many times (the probes of a finite
+# difference share one f).
+
+
+def variable_names(n: int) -> list[str]:
+    return ["x"] if n == 0 else [f"x{j}" for j in range(n)]
 
 
 @lru_cache(maxsize=4096)
 def _parsed(exprs: tuple[str, ...], n: int) -> tuple[Any, ...]:
-    import sympy
+    from gdgrade.symbolic import parse
 
-    names = ["x"] if n == 0 else [f"x{j}" for j in range(n)]
-    symbols = {name: sympy.Symbol(name, real=True) for name in names}
-    return tuple(sympy.sympify(e, locals=symbols) for e in exprs)
+    return tuple(parse(e, variable_names(n)) for e in exprs)
 
 
 @lru_cache(maxsize=4096)
 def _printed(exprs: tuple[str, ...], n: int, output: Output) -> str:
-    from sympy.printing.numpy import NumPyPrinter
+    from gdgrade.symbolic import to_numpy
 
-    printer = NumPyPrinter({"fully_qualified_modules": True})
-    parts = [printer.doprint(e) for e in _parsed(exprs, n)]
+    parts = [to_numpy(e) for e in _parsed(exprs, n)]
     return parts[0] if output == "scalar" else "numpy.array([" + ", ".join(parts) + "])"
+
+
+def _scalar(exprs: tuple[str, ...], n: int) -> Any:
+    parts = _parsed(exprs, n)
+    if len(parts) != 1:
+        raise ValueError("only a scalar function has a derivative here")
+    return parts[0]
 
 
 @lru_cache(maxsize=4096)
 def _derivative(exprs: tuple[str, ...], n: int) -> FunctionSpec:
-    import sympy
+    from gdgrade.symbolic import derivative, to_text
 
-    spec = FunctionSpec(exprs, n)
-    (expr,) = _parsed(exprs, n)
-    if n == 0:
-        return FunctionSpec((str(sympy.diff(expr, spec.symbols()[0])),), 0, "scalar")
-    parts = tuple(str(sympy.diff(expr, s)) for s in spec.symbols())
-    return FunctionSpec(parts, n, "vector")
+    expr = _scalar(exprs, n)
+    parts = tuple(to_text(derivative(expr, name)) for name in variable_names(n))
+    return FunctionSpec(parts, n, "scalar" if n == 0 else "vector")
+
+
+@lru_cache(maxsize=4096)
+def _second_derivative(exprs: tuple[str, ...], n: int, j: int) -> FunctionSpec:
+    from gdgrade.symbolic import derivative, to_text
+
+    name = variable_names(n)[j]
+    second = derivative(derivative(_scalar(exprs, n), name), name)
+    return FunctionSpec((to_text(second),), n, "scalar")
 
 
 _SAFE_BUILTINS: dict[str, Any] = {}

@@ -60,7 +60,10 @@ def encode(value: Any) -> Any:
     if t is np.ndarray:
         if value.dtype.kind not in "biuf":
             _refuse(value)
-        flat = [_number(float(v)) for v in value.astype(float).ravel()]
+        numbers = value.astype(float).ravel()
+        flat = numbers.tolist()  # Python floats, as float(v) gives them, in one call
+        if not np.isfinite(numbers).all():
+            flat = [_number(v) for v in flat]
         return {"array": flat, "shape": list(value.shape)}
     if t is FunctionSpec:
         return {"function": value.to_json()}

@@ -8,11 +8,12 @@ obeyed: unsafe characters are spelled out (``\\x1b``), and each format escapes t
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from typing import Any
+
+from gdgrade import indented_json
 
 # C0 controls but tab and newline, DEL and C1 controls, surrogates, XML's two non-characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -56,10 +57,21 @@ def without_format_controls(value: object) -> object:
     isolates, zero-width characters) dropped, so that no student-chosen text, an id, a file
     name or printed output, can reorder or hide what a page or terminal shows around it.
     Line breaks and tabs stay; non-strings pass through."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value.isascii():  # no ASCII character is a Cf
+        return value
+    # Each distinct character is looked up once per process, not each of its occurrences
+    # on every page: this runs on every value a template prints.
+    unknown = set(value).difference(_NOT_FORMAT_CONTROLS)
+    controls = {c for c in unknown if unicodedata.category(c) == "Cf"}
+    _NOT_FORMAT_CONTROLS.update(unknown - controls)
+    if not controls:
         return value
     # type(value) keeps markupsafe.Markup marked safe: stripping adds nothing to escape
-    return type(value)("".join(c for c in value if unicodedata.category(c) != "Cf"))
+    return type(value)(value.translate(dict.fromkeys(map(ord, controls))))
+
+
+# Characters already seen in printed values and found not to be format controls (Cf).
+_NOT_FORMAT_CONTROLS: set[str] = set()
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -117,5 +129,5 @@ def _finite(data: Any) -> Any:
 def json_text(data: Any) -> str:
     """Strict JSON (no bare NaN) as readable UTF-8 text. A lone surrogate (a student can
     print one) stays a \\uXXXX escape, so the text always encodes and decodes back the same."""
-    out = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, indent=1)
+    out = indented_json.dumps(_finite(data), 1, allow_nan=False)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out) + "\n"

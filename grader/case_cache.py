@@ -1,9 +1,10 @@
 """A disk cache of computed expectations, so a case set is computed once, not per run.
 
-Computing a case set (sympy derivatives, every mistake variant, other shuffles) costs
-seconds; a key made of everything the result depends on — the grader's and reference's
-sources, numpy and sympy versions, the exercise data, the seed and the student — makes a
-stale entry impossible to hit. The cache holds hidden expected values: it lives in the
+Computing a case set (derivatives and error bounds of the test functions, every mistake
+variant, other shuffles) costs a second; a key made of everything the result depends on —
+the grader's and reference's sources (gdgrade.symbolic's differentiator among them), the
+numpy version, the exercise data, the seed and the student — makes a stale entry
+impossible to hit. The cache holds hidden expected values: it lives in the
 grader's own cache folder, private to its user (0700), which the sandbox hides from
 student code. Any failure to read or write it only costs time.
 """
@@ -29,15 +30,11 @@ __all__ = ["CACHE_ENV", "cache_dir", "cached"]
 @cache
 def code_digest() -> str:
     """Every source computed expectations depend on: both packages of the grader (test
-    functions, comparison and cases live in gdgrade too) and the reference, and the
-    versions of numpy and sympy (sympy's from its release file: importing sympy, or
-    importlib.metadata, would cost more than the cache saves on a warm run)."""
+    functions, their derivatives, comparison and cases live in gdgrade too) and the
+    reference, and the version of numpy."""
     import numpy
 
     h = hashlib.sha256(numpy.__version__.encode())
-    sympy = importlib.util.find_spec("sympy")
-    if sympy is not None and sympy.origin:
-        h.update(b"\0" + (Path(sympy.origin).parent / "release.py").read_bytes())
     for package in ("grader", "gdgrade", "reference"):
         spec = importlib.util.find_spec(package)
         roots = spec.submodule_search_locations if spec else None

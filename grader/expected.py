@@ -8,7 +8,6 @@ arguments (so diagnosis can tell which mistake a wrong answer reproduces).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -46,24 +45,11 @@ def call(fn: Any, args: tuple[Any, ...]) -> Any:
 # --- tolerances ----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1024)
-def _second_derivative(exprs: tuple[str, ...], n: int, j: int) -> Any:
-    """d²f/dx_j² as a numpy function of x (n == 0) or of x0..x{n-1}: once per function,
-    not once per case (the probes of one function share it)."""
-    import sympy
-
-    f = FunctionSpec(exprs, n)
-    (expr,) = f.sympy()
-    symbols = f.symbols()
-    arguments = symbols[0] if n == 0 else symbols
-    return sympy.lambdify(arguments, sympy.diff(expr, symbols[j], 2), "numpy")
-
-
 def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -> Any:
     """What error a correct forward/backward/central difference can have at this h."""
     if f.n == 0:
         grid = np.linspace(x - h, x + h, 9)
-        second = _second_derivative(f.exprs, 0, 0)
+        second = f.second_derivative()
         m2 = float(np.max(np.abs(np.broadcast_to(second(grid), grid.shape))))
         m0 = max(abs(float(f(x + s))) for s in (-h, 0.0, h))
         exact = float(f.derivative()(x))
@@ -72,9 +58,9 @@ def _finite_difference_bound(f: FunctionSpec, x: Any, h: float, safety: float) -
     exact_grad = np.asarray(f.derivative()(x), dtype=float)
     bounds = []
     for j in range(f.n):
-        second = _second_derivative(f.exprs, f.n, j)
-        offsets = np.linspace(-h, h, 9)
-        m2 = max(abs(float(second(*(x + t * np.eye(len(x))[j])))) for t in offsets)
+        second = f.second_derivative(j)
+        line = x + np.linspace(-h, h, 9)[:, None] * np.eye(len(x))[j]
+        m2 = float(np.max(np.abs(np.broadcast_to(second(line), (len(line),)))))
         m0 = max(abs(float(f(x + t * np.eye(len(x))[j]))) for t in (-h, 0.0, h))
         bounds.append(safety * (h / 2 * m2 + 2 * EPS * m0 / h) + 1e-9 * (1 + abs(exact_grad[j])))
     return tuple(bounds)

@@ -3,13 +3,13 @@
 The seed is a secret (grader.secret): there is no built-in one, since anyone with gdgrade
 and the seed regenerates every hidden case.
 
-Each exercise gets random test functions built as sympy expressions (so the trusted side
-has exact derivatives) and random regression data sets, plus edge cases on purpose:
-the lecture's three runs, a diverging learning rate, zero and one iteration, one-sample
-data, batch sizes that do and do not divide m. A descent case whose path a last-bit change
-of x0 would move beyond the tolerance cannot fairly be compared step by step: such a draw
-is dropped (grader.expected.well_conditioned), not replaced, so a case set may hold a few
-fewer cases than were drawn.
+Each exercise gets random test functions, expressions in the grammar of gdgrade.symbolic
+(so the trusted side has exact derivatives), and random regression data sets, plus edge
+cases on purpose: the lecture's three runs, a diverging learning rate, zero and one
+iteration, one-sample data, batch sizes that do and do not divide m. A descent case whose
+path a last-bit change of x0 would move beyond the tolerance cannot fairly be compared step
+by step: such a draw is dropped (grader.expected.well_conditioned), not replaced, so a case
+set may hold a few fewer cases than were drawn.
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from grader.boundary import STUDENT_PACKAGE, crossings, import_graph
 # Third-party imports the shipped modules may make: the release's dependencies.
 DEPENDENCIES = {
     "numpy": "numpy>=1.24",
-    "sympy": "sympy>=1.12",
     "jinja2": "jinja2>=3.1",
     "markupsafe": "markupsafe>=2.1",  # jinja2's own dependency; the templates' Markup
     "pytest": "pytest>=7",

@@ -18,23 +18,32 @@ from gdgrade import templating
 from gdgrade.fixes import detail as fix_detail
 from gdgrade.fixes import line as fix_line
 from gdgrade.messages import problem_message
-from gdgrade.report import GradeReport
+from gdgrade.report import ExerciseResult, GradeReport
 from gdgrade.report_json import to_json
 from gdgrade.safe_text import (
     json_text,
 )
 from gdgrade.visibility import evidence
-from grader.formats.view import case_views, exercise_stdout, has_hidden
+from grader.formats.view import CaseView, case_views, exercise_stdout, has_hidden
 
 
 def render(template: str, report: GradeReport, lang: str, **extra: Any) -> str:
+    views: dict[int, tuple[CaseView, ...]] = {}
+
+    def cases(exercise: ExerciseResult) -> tuple[CaseView, ...]:
+        """Each template asks twice per exercise (summary, details): built once. Keyed by
+        id: the report keeps its exercises alive while it is rendered."""
+        if id(exercise) not in views:
+            views[id(exercise)] = case_views(report, exercise, lang)
+        return views[id(exercise)]
+
     return templating.render(
         template,
         lang,
         report=report,
         detail=lambda e, d: fix_detail(report.shown_diagnosis(e, d, lang), lang),
         fix_line=lambda f: fix_line(report.shown_fix(f, lang), lang),
-        cases=lambda exercise: case_views(report, exercise, lang),
+        cases=cases,
         evidence=lambda e, d: evidence(d, e.cases, report.policy, lang),
         problem=lambda p: problem_message(p, lang),
         exercise_stdout=exercise_stdout,

@@ -317,14 +317,16 @@ class Axes:
                 t0 = np.where(pk < 0, np.maximum(t0, r), t0)
                 t1 = np.where(pk > 0, np.minimum(t1, r), t1)
         ok &= t0 <= t1
-        start, end = a + t0[:, None] * d, a + t1[:, None] * d
+        start, end = (a + t0[:, None] * d).tolist(), (a + t1[:, None] * d).tolist()
+        # Python floats from here on: the same values, formatted without numpy's scalars
+        drawn, enters, leaves = ok.tolist(), t0.tolist(), t1.tolist()
         parts: list[str] = []
         joined = False
-        for i in np.flatnonzero(ok):
-            if not (joined and i > 0 and ok[i - 1] and t0[i] == 0.0):
-                parts.append(f"M{number(start[i, 0])} {number(start[i, 1])}")
-            parts.append(f"L{number(end[i, 0])} {number(end[i, 1])}")
-            joined = t1[i] == 1.0
+        for i in np.flatnonzero(ok).tolist():
+            if not (joined and i > 0 and drawn[i - 1] and enters[i] == 0.0):
+                parts.append(f"M{number(start[i][0])} {number(start[i][1])}")
+            parts.append(f"L{number(end[i][0])} {number(end[i][1])}")
+            joined = leaves[i] == 1.0
         return "".join(parts)
 
     def _markers(self, p: np.ndarray, shape: str, size: float) -> str:
@@ -338,7 +340,7 @@ class Axes:
         )
         h = size / 2
         out = []
-        for x, y in p[inside]:
+        for x, y in p[inside].tolist():
             if shape == "o":
                 out.append(
                     f"M{number(x - h)} {number(y)}a{number(h)} {number(h)} 0 1 0 {number(size)} 0"

@@ -35,6 +35,10 @@ class BoundedText(io.TextIOBase):
                 raise TypeError(f"write() argument must be str, not {type(s).__name__}")
             s = str.__str__(s)
         room = self.limit - self._kept
+        if len(s) <= room:  # the common case: all of it kept (print writes twice per call)
+            self._parts.append(s)
+            self._kept += len(s)
+            return len(s)
         if room <= 0:  # the common case of a flood: keep counting, nothing else
             self.dropped += len(s)
             return len(s)

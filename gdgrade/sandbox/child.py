@@ -18,6 +18,7 @@ import contextlib
 import gc
 import mmap
 import os
+import random
 import select
 import signal
 import sys
@@ -52,6 +53,11 @@ from gdgrade.sandbox.units import STUDENT_FILE, Locator, definitions_only, futur
 
 MAX_REQUEST = 256 * 1024 * 1024
 DEFINITIONS_BUDGET_S = 1.0  # extra time for definitions after the load budget is spent
+# The state the global generators (`random`, `np.random`) have when a submission starts to
+# load, on every machine and in both runners. Code that draws from them instead of the rng it
+# was given cannot match the reference, yet it must get the same grade each time it is graded:
+# otherwise the state would be whatever the zygote's numpy drew from the operating system.
+GLOBAL_GENERATORS_SEED = 0
 ISOLATION_FAILED = 71
 
 ENVIRONMENT = {
@@ -120,6 +126,7 @@ class Session:
         # otherwise a fresh fork of the loaded submission per exercise.
         self.share = request.get("share_exercise_process", True) is not False
         self.worker: _Worker | None = None
+        self.loaded_random: Any = None  # `random`'s state after the load (it reseeds in a fork)
 
     def _module(self) -> types.ModuleType:
         sys.modules["gdgrade"].__dict__.pop("check", None)  # see gdgrade.__getattr__
@@ -150,6 +157,7 @@ class Session:
         with errors allowed would. Every problem is reported with its unit's first line.
         """
         started = time.perf_counter()
+        _seed_global_generators()
         output = BoundedText(self.limits.output_bytes, 1)
         sys.stdout = sys.stderr = output
         problems: list[dict[str, Any]] = []
@@ -189,6 +197,7 @@ class Session:
             elif self.kind == "py":
                 definitions = True
         self._alarm(0)
+        self.loaded_random = random.getstate()
         self.progress.set(-1, 0)
         gc.freeze()  # forks per exercise then share these pages instead of copying them
         problems.extend(self._undefined_names())
@@ -259,7 +268,12 @@ class Session:
     def serve(self) -> None:
         """Pass exercise requests on to the exercise process as they come; an abort for
         the exercise it is running kills it. The exercise process reports each exercise's
-        end itself; this process speaks only when it ended otherwise."""
+        end itself; this process speaks only when it ended otherwise.
+
+        The first exercise process is forked at once when something was defined: its fork
+        and baseline then overlap with the trusted side encoding and sending the calls."""
+        if self.worker is None and any(callable(self.module.__dict__.get(n)) for n in self.names):
+            self.worker = self._fork_worker()
         while True:
             worker = self.worker
             watched = [REQUEST_FD]
@@ -328,6 +342,8 @@ class Session:
                 os.close(done_r)
                 if self.mode == "none":
                     os.setpgid(0, 0)
+                if self.loaded_random is not None:
+                    random.setstate(self.loaded_random)
                 self._serve_exercises(request_r, done_w)
             finally:
                 os._exit(0)
@@ -442,6 +458,13 @@ class _Worker:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.done = self.pidfd = None
+
+
+def _seed_global_generators() -> None:
+    import numpy as np  # the zygote has imported it already
+
+    random.seed(GLOBAL_GENERATORS_SEED)
+    np.random.seed(GLOBAL_GENERATORS_SEED)
 
 
 def _problem(

@@ -120,8 +120,10 @@ class GradebookError(UsageError):
 
 
 def pack(text: str | None) -> bytes | None:
-    """Reports and feedback are stored zlib-compressed (a report is ~200 kB of JSON)."""
-    return None if text is None else zlib.compress(text.encode("utf-8"), 6)
+    """Reports and feedback are stored zlib-compressed (a report is ~300 kB of JSON).
+    Level 1: a third of level 6's time for ~20% more bytes (level 6 took ~20 ms of the
+    coordinator's time per submission for its three texts)."""
+    return None if text is None else zlib.compress(text.encode("utf-8"), 1)
 
 
 def unpack(blob: bytes | None) -> str | None:

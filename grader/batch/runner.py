@@ -143,8 +143,9 @@ def run_tasks(tasks: Iterable[Task], config: WorkerConfig, jobs: int, on_result:
                 if result is None:  # the worker died holding `task`: replace it
                     pool.replace(index)
                     result = _died(task, config)
-                on_result(task, result)
+                # the worker grades its next task while this result is stored, not after
                 pool.dispatch(index, queue)
+                on_result(task, result)
     finally:
         _stop_all(pool.workers)
 

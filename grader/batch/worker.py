@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gdgrade import indented_json
 from gdgrade.expectation import Expectation
 from gdgrade.report import GradeReport
 from gdgrade.report_json import to_json
@@ -150,7 +151,7 @@ def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., s
         score=report.score,
         max_score=report.max_score,
         summary=summary,
-        report=json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+        report=indented_json.dumps(data, 2) + "\n",
         feedback=feedback,
         feedback_format=config.feedback_format if feedback is not None else None,
         error="\n\n".join(faults),
