@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # imported by the workers, not here before they are needed
 
 OnResult = Callable[["Task", "Result"], None]
 STOP_GRACE_S = 5.0
+MIN_TASKS_PER_WORKER = 4
 # What a worker imports before its first job (grader.cli: the `gdgrade` script, which
 # multiprocessing imports in each worker as its main module).
 PRELOAD = ("grader.cli", "grader.batch.worker", "grader.grade", "grader.render", "grader.plots")
@@ -128,7 +129,7 @@ def run_tasks(tasks: Iterable[Task], config: WorkerConfig, jobs: int, on_result:
     queue = deque(tasks)
     pool = _Pool(config)
     try:
-        for _ in range(min(jobs, len(queue))):
+        for _ in range(workers_for(jobs, len(queue))):
             pool.workers.append(pool.start())
         for index in range(len(pool.workers)):
             pool.dispatch(index, queue)
@@ -148,6 +149,14 @@ def run_tasks(tasks: Iterable[Task], config: WorkerConfig, jobs: int, on_result:
                 on_result(task, result)
     finally:
         _stop_all(pool.workers)
+
+
+def workers_for(jobs: int, tasks: int) -> int:
+    """How many workers to start: up to `jobs`, but one per MIN_TASKS_PER_WORKER tasks at
+    most, since each worker costs a zygote's start (~0.15 s of CPU) and a few files are
+    graded as soon by one worker (measured: 4 files in the same wall either way, 8 files
+    ~8% sooner with two)."""
+    return min(jobs, tasks, max(1, tasks // MIN_TASKS_PER_WORKER))
 
 
 class _Pool:
