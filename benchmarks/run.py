@@ -355,7 +355,9 @@ def main(argv: list[str] | None = None) -> None:
 
         log(f"peers: nbgrader and gdgrade on {args.peers} two-function notebooks")
         try:
-            result["peers"] = nbgrader_compare.compare(args.peers, args.seed, args.peers_work)
+            result["peers"] = nbgrader_compare.compare(
+                args.peers, args.seed, args.peers_work, {"gdgrade": "gdgrade"}
+            )
         except (OSError, subprocess.CalledProcessError, RuntimeError) as exc:  # optional part
             result["peers_error"] = f"{type(exc).__name__}: {exc}"
 
@@ -414,8 +416,9 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
     }
     peers = result.get("peers")
     if peers:
-        per = {k: v["ms_per_notebook"] for k, v in peers["gdgrade_batch"].items()}
-        ratio = peers["ratio_nbgrader_over_fastest_gdgrade"]
+        build = peers["builds"]["gdgrade"]
+        per = {k: v["ms_per_notebook"] for k, v in build["runs"].items()}
+        ratio = build["ratio_nbgrader_over_fastest_gdgrade"]
         out["peers_20ms_per_notebook_and_100x_nbgrader"] = {
             "measured_ms": per,
             "ratio_to_fastest": ratio,

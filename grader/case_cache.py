@@ -20,18 +20,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from gdgrade.cache_folder import CACHE_ENV, cache_dir
 from gdgrade.contract import BY_NAME
 from gdgrade.expectation import Expectation, from_json, to_json
 
-CACHE_ENV = "GDGRADE_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gdgrade"
+__all__ = ["CACHE_ENV", "cache_dir", "cached"]
 
 
 @cache

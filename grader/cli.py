@@ -3,30 +3,35 @@ student's command uses too (`gdgrade.commands`), which alone prints errors and e
 
 from __future__ import annotations
 
+import importlib
 import sys
+from types import ModuleType
 
 from gdgrade import commands
-from gdgrade.commands import check
-from grader.commands import batch, export, grade, gradescope_package, release, similarity
 
-COMMANDS = (grade, batch, export, similarity, check, release, gradescope_package)
-# Each command's name, so that a run builds only its own parser: building another's
-# imports what its options need (the similarity engine, the batch tables), ~50 ms.
-NAMES = {
-    "grade": grade,
-    "batch": batch,
-    "export": export,
-    "similarity": similarity,
-    "check": check,
-    "release": release,
-    "gradescope-package": gradescope_package,
+# Each command's module, imported only when it is chosen (or for the whole help): a
+# module imports what its options need at import time (numpy, the similarity engine, the
+# batch tables), and a run should pay for its own command alone.
+MODULES = {
+    "grade": "grader.commands.grade",
+    "batch": "grader.commands.batch",
+    "export": "grader.commands.export",
+    "similarity": "grader.commands.similarity",
+    "check": "gdgrade.commands.check",
+    "release": "grader.commands.release",
+    "gradescope-package": "grader.commands.gradescope_package",
 }
+
+
+def command_modules(command: str | None = None) -> tuple[ModuleType, ...]:
+    """`command`'s module when it is a command, else every command's (in help order)."""
+    names = (MODULES[command],) if command in MODULES else tuple(MODULES.values())
+    return tuple(importlib.import_module(name) for name in names)
 
 
 def build_parser(command: str | None = None) -> commands.Parser:
     """The whole command line, or only `command`'s part of it when that is a command."""
-    chosen = (NAMES[command],) if command in NAMES else COMMANDS
-    return commands.build_parser("Grade gradient descent exercises.", chosen)
+    return commands.build_parser("Grade gradient descent exercises.", command_modules(command))
 
 
 def main(argv: list[str] | None = None) -> int:

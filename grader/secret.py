@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from functools import lru_cache
+import threading
 
 SEED_BITS = 63
 SEED_LIMIT = 1 << SEED_BITS  # seeds are 0 <= seed < SEED_LIMIT
@@ -48,9 +48,29 @@ def weak(seed: int) -> bool:
     return seed < WEAK_BELOW
 
 
-@lru_cache(maxsize=8)
+_keys: dict[int, bytes] = {}
+_keys_lock = threading.Lock()
+
+
 def _key(seed: int) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", str(seed).encode(), DOMAIN, KDF_ITERATIONS)
+    """Derived once per seed and process (~50 ms); a caller arriving while another thread
+    derives it waits for that one instead of deriving it again."""
+    with _keys_lock:
+        key = _keys.get(seed)
+        if key is None:
+            key = hashlib.pbkdf2_hmac("sha256", str(seed).encode(), DOMAIN, KDF_ITERATIONS)
+            if len(_keys) >= 8:
+                _keys.clear()
+            _keys[seed] = key
+        return key
+
+
+def derive_key_early(seed: int | None) -> None:
+    """Start deriving the seed's key in a thread, while this process waits for other
+    things (the sandbox's start, the student's code): the receipt's fingerprint, asked
+    for when the report is made, then finds it ready."""
+    if seed is not None:
+        threading.Thread(target=_key, args=(seed,), daemon=True).start()
 
 
 def fingerprint(seed: int, student_id: str | None = None) -> str:

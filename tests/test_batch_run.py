@@ -347,7 +347,8 @@ def children(pid: int) -> list[int]:
 
 
 def workers(pid: int) -> list[int]:
-    """The batch's worker processes (not multiprocessing's helpers)."""
+    """The batch's worker processes: forked by its fork server, or spawned by the batch
+    itself where there is none (not multiprocessing's other helpers)."""
     found = []
     for child in children(pid):
         try:
@@ -356,6 +357,8 @@ def workers(pid: int) -> list[int]:
             continue
         if b"spawn_main" in command:
             found.append(child)
+        elif b"multiprocessing.forkserver" in command:
+            found += children(child)
     return found
 
 

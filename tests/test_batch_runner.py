@@ -16,7 +16,7 @@ from gdgrade.i18n import text
 from gdgrade.sandbox import Limits
 from gdgrade.submission import SubmissionError, load_submission
 from grader.assignment import Assignment
-from grader.batch.runner import _collect, _Pool, _stop, run_tasks
+from grader.batch.runner import _collect, _Pool, _stop, run_tasks, workers_for
 from grader.batch.worker import Task, WorkerConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,3 +102,10 @@ def test_stopping_the_pool_leaves_no_worker_behind(tmp_path: Path) -> None:
     while process.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not process.is_alive()
+
+
+def test_a_class_of_a_few_files_gets_one_worker_and_a_larger_one_all_jobs() -> None:
+    """Each worker starts its own sandbox; a second one for three files would cost more
+    than it saves."""
+    assert [workers_for(2, n) for n in (0, 1, 3, 4, 7, 8, 30)] == [0, 1, 1, 1, 1, 2, 2]
+    assert workers_for(8, 9) == 2 and workers_for(8, 100) == 8 and workers_for(1, 100) == 1

@@ -114,3 +114,16 @@ def test_a_batch_run_yields_per_submission_timings_and_overhead(tmp_path: Path) 
     assert len(intervals(run["timings"])) == 1
     limit = {"per_submission": [{"student": i.student, "total_s": 0.0} for i in items]}
     assert overhead(run, limit, set())["end_to_end_ms"]["n"] == 1
+
+
+def test_the_startup_harness_splits_a_batch_into_start_results_and_end(tmp_path: Path) -> None:
+    from benchmarks import startup
+
+    folder = startup.write_class(tmp_path / "class", 3, seed=3)
+    env = startup.environment(tmp_path / "cache")
+    wall, cpu, start, results, end = startup.phases("gdgrade", folder, tmp_path / "out", env)
+    assert 0 < start < wall and 0 < end < wall and results >= 0
+    assert start + results + end == pytest.approx(wall, abs=0.05)
+    assert cpu > 0
+    rerun = startup.batch("gdgrade", folder, tmp_path / "out", env)
+    assert rerun.returncode == 0 and "0 graded now" in rerun.stdout

@@ -93,6 +93,24 @@ def test_fingerprint_is_stable_per_seed_and_student_and_hides_both():
     assert str(SEED) not in fp and "2024123456" not in fp
 
 
+def test_a_key_derived_in_the_background_gives_the_same_fingerprint():
+    """A grader derives the seed's key in a thread while the sandbox works; whoever asks
+    for the fingerprint meanwhile waits for it, and every fingerprint is the one the key
+    derived on the spot gives."""
+    import hashlib
+    import hmac
+
+    import grader.secret as secret
+
+    key = hashlib.pbkdf2_hmac("sha256", str(SEED).encode(), secret.DOMAIN, secret.KDF_ITERATIONS)
+    digest = hmac.new(key, secret.DOMAIN + b"2025001", hashlib.sha256).hexdigest()[:16]
+    expected = "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+    secret._keys.clear()
+    secret.derive_key_early(SEED)
+    assert fingerprint(SEED, "2025001") == expected
+    assert fingerprint(SEED, "2025001") == expected  # from the kept key
+
+
 def test_new_seeds_are_random_large_and_storable_as_sqlite_integers():
     seeds = {new_seed() for _ in range(20)}
     assert len(seeds) == 20

@@ -217,6 +217,8 @@ def _grade(
         progress.update(task.student, result.status, result.score, result.max_score)
 
     if tasks:
+        executor = LocalExecutor(options.jobs)
+        executor.prepare()  # its workers get ready while the case sets are read
         config = WorkerConfig(
             options.assignment,
             options.limits,
@@ -224,7 +226,7 @@ def _grade(
             options.unisolated,
             shared_case_sets(options.assignment),
         )
-        LocalExecutor(options.jobs).run(tasks, config, on_result)
+        executor.run(tasks, config, on_result)
     return len(tasks)
 
 

@@ -32,6 +32,7 @@ from gdgrade.sandbox.runners import grading_runner
 from grader.assignment import Assignment
 from grader.batch.gradebook import FAULT, GRADED, UNREADABLE, Result
 from grader.batch.summary import empty_summary, summarise
+from grader.secret import derive_key_early
 
 if TYPE_CHECKING:
     from gdgrade.submission import SubmissionError
@@ -181,13 +182,15 @@ def main(conn: Connection, config: WorkerConfig) -> None:
     """Worker process entry point: receive Job, send (submission_id, Result), until None."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when we stop
-    case_sets = decoded_case_sets(config)
     with ExitStack() as stack:
         sandbox: Sandbox | None = None
         try:  # its zygote starts now, while the first job is on its way
             sandbox = stack.enter_context(grading_runner(config.unisolated, config.limits))
         except Exception:  # tried again, and reported, with the first job
             stack.close()
+        if config.assignment.hidden:  # the receipts' fingerprint, while the zygote starts
+            derive_key_early(config.assignment.seed)
+        case_sets = decoded_case_sets(config)
         while True:
             try:
                 job = conn.recv()

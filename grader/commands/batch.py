@@ -92,13 +92,25 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.batch.gradebook import FILENAME
+    from grader.batch.runner import start_early, stop_fork_server
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if not (Path(args.out) / FILENAME).exists():  # a first run: every file is to grade
+        start_early()  # so the workers' imports run while this process reads the class
+    try:
+        return _run(args)
+    finally:
+        stop_fork_server()
+
+
+def _run(args: argparse.Namespace) -> int:
     from gdgrade.sandbox.host import requested_isolation
     from gdgrade.sandbox.runners import require_sandbox
     from grader.batch.pipeline import BatchOptions, run_batch
     from grader.batch.roster import load_roster
 
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     requested_isolation()  # a wrong GDGRADE_ISOLATION stops here, not in every worker
     require_sandbox(args.no_isolation)  # refused here, not in every worker
     assignment = assignment_from(args)

@@ -6,11 +6,14 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gdgrade.commands import exercise_id
 from gdgrade.errors import EXIT_BELOW, EXIT_FAULT, EXIT_OK, UsageError
 from gdgrade.i18n import LANGUAGES
-from grader.assignment import NO_SEED, Assignment, load_assignment, parse_seed
+
+if TYPE_CHECKING:  # imported once the command line is read (it loads numpy)
+    from grader.assignment import Assignment
 
 
 def add_assignment_options(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,8 @@ def add_assignment_options(parser: argparse.ArgumentParser) -> None:
 
 
 def assignment_from(args: argparse.Namespace) -> Assignment:
+    from grader.assignment import load_assignment, parse_seed
+
     assignment = load_assignment(args.assignment)
     if args.seed is not None:
         assignment = replace(assignment, seed=parse_seed(args.seed))
@@ -54,6 +59,8 @@ def require_seed(assignment: Assignment) -> None:
 
     Failing beats grading the public cases alone: a CI job that lost its secret would
     otherwise post grades that look final."""
+    from grader.assignment import NO_SEED
+
     if assignment.reveal_hidden and assignment.seed is None:
         raise UsageError(
             "--reveal-hidden is the TA's tool and needs the secret seed "
@@ -94,9 +101,12 @@ def run(args: argparse.Namespace) -> int:
     from gdgrade.submission import SubmissionError
     from grader.grade import grade_path
     from grader.render import FORMATS
+    from grader.secret import derive_key_early
 
     assignment = assignment_from(args)
     require_seed(assignment)
+    if assignment.hidden:  # the receipt's fingerprint, derived while the sandbox works
+        derive_key_early(assignment.seed)
     runner = grading_runner(args.no_isolation)
     try:
         with runner as sandbox:
