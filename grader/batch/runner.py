@@ -33,11 +33,12 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # imported by the workers, not here before they are needed
+    from multiprocessing.context import ForkServerContext, SpawnContext
+
     from grader.batch.gradebook import Result
     from grader.batch.worker import Task, WorkerConfig
 
@@ -49,7 +50,7 @@ MIN_TASKS_PER_WORKER = 4
 PRELOAD = ("grader.cli", "grader.batch.worker", "grader.grade", "grader.render", "grader.plots")
 
 
-def _context() -> BaseContext:
+def _context() -> ForkServerContext | SpawnContext:
     """The fork server, started if it is not running, where the system has one; spawn
     where it has none (Windows) or the server cannot start (no temporary folder for its
     socket)."""
