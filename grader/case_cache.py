@@ -27,20 +27,32 @@ from gdgrade.expectation import Expectation, from_json, to_json
 __all__ = ["CACHE_ENV", "cache_dir", "cached"]
 
 
-@cache
-def code_digest() -> str:
-    """Every source computed expectations depend on: both packages of the grader (test
-    functions, their derivatives, comparison and cases live in gdgrade too) and the
-    reference, and the version of numpy."""
-    import numpy
+# The packages whose sources computed expectations depend on. gdgrade.exercises (the
+# exercise folders: case inputs, folder definitions) is a folder of its own in a source
+# checkout, not inside gdgrade's.
+DIGESTED_PACKAGES = ("grader", "gdgrade", "gdgrade.exercises", "reference")
 
-    h = hashlib.sha256(numpy.__version__.encode())
-    for package in ("grader", "gdgrade", "reference"):
+
+def digested_sources() -> list[Path]:
+    paths: set[Path] = set()
+    for package in DIGESTED_PACKAGES:
         spec = importlib.util.find_spec(package)
         roots = spec.submodule_search_locations if spec else None
         for root in roots or ():
-            for path in sorted(Path(root).rglob("*.py")):
-                h.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+            paths.update(Path(root).rglob("*.py"))
+    return sorted(paths)
+
+
+@cache
+def code_digest() -> str:
+    """Every source computed expectations depend on: both packages of the grader (test
+    functions, their derivatives, comparison and cases live in gdgrade too), the exercise
+    folders and the reference, and the version of numpy."""
+    import numpy
+
+    h = hashlib.sha256(numpy.__version__.encode())
+    for path in digested_sources():
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from gdgrade.exercises import build
@@ -81,3 +82,16 @@ def test_a_case_set_with_hidden_cases_is_what_computing_all_of_it_gives(cache, e
     graded = grade.case_set(exercise, 11, "s1", True)
     as_data = [json.loads(json.dumps(to_json(exercise, s))) for s in (graded, whole)]
     assert build.difference(*as_data) is None  # equal up to another machine's last bits
+
+
+def test_the_key_covers_the_python_sources_of_the_exercise_folders():
+    """Editing a folder's case inputs or definitions in a source checkout (where
+    exercises/ is not inside gdgrade/) must not leave stale case sets to be read back."""
+    from importlib import resources
+
+    from grader.case_cache import digested_sources
+
+    hashed = {p.resolve() for p in digested_sources()}
+    exercises = resources.files("gdgrade.exercises")
+    for name in ("case_inputs.py", "definitions.py", "examples.py"):
+        assert Path(str(exercises / name)).resolve() in hashed
