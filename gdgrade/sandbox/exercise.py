@@ -523,9 +523,10 @@ def _alone() -> bool:
     parent = os.getppid()
     try:
         tasks = os.listdir("/proc/self/task")
-        with open(f"/proc/self/task/{tid}/children", encoding="ascii") as handle:
+        # utf-8, which the interpreter has loaded: "ascii" would import a codec per process
+        with open(f"/proc/self/task/{tid}/children", encoding="utf-8") as handle:
             children = handle.read().split()
-        with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as handle:
+        with open(f"/proc/{parent}/task/{parent}/children", encoding="utf-8") as handle:
             siblings = handle.read().split()
     except OSError:
         return False  # no /proc here: cannot tell, so never reuse
