@@ -21,6 +21,7 @@ from gdgrade.sandbox.protocol import (
     decode_progress,
     pack,
     receive,
+    receive_frame,
     send,
     write_before,
 )
@@ -67,6 +68,19 @@ def test_blocking_send_and_receive_round_trip_through_a_pipe() -> None:
     writer.join()
     os.close(w)
     assert receive(r, 10**6) is None
+    os.close(r)
+
+
+def test_receive_frame_returns_each_frame_as_it_was_written() -> None:
+    """What the submission process passes on to its exercise process, unchanged."""
+    r, w = os.pipe()
+    messages = [{"t": "run", "r": 1, "calls": [{"i": 0, "args": [1.5]}]}, {"t": "abort", "r": 1}]
+    written = [pack(m) for m in messages]
+    os.write(w, b"".join(written))
+    os.close(w)
+    assert receive_frame(r, 10**6) == (messages[0], written[0])
+    assert receive_frame(r, 10**6) == (messages[1], written[1])
+    assert receive_frame(r, 10**6) is None
     os.close(r)
 
 

@@ -145,3 +145,18 @@ def test_a_clean_exercise_leaves_its_process_to_the_next_and_a_changed_one_does_
     one, two, three = (outcomes[n][0].value for n in calls)
     assert (one != two) is fresh  # restored in place, or a fresh fork
     assert two == three
+
+
+@pytest.mark.parametrize(
+    "handler", ["lambda *args: None", "signal.SIG_IGN", "signal.default_int_handler"]
+)
+def test_a_signal_handler_left_by_an_exercise_gives_the_next_one_a_fresh_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handler: str
+) -> None:
+    monkeypatch.delenv(EXERCISE_PROCESS_ENV, raising=False)
+    first = f"import signal; signal.signal(signal.SIGUSR1, {handler})"
+    with Sandbox(LIMITS) as sandbox:
+        calls = {**FIRST, "gradient_step": [STEP]}
+        outcomes = run(sandbox, tmp_path, PIDS.replace("{first}", first), calls).outcomes
+    one, two = (outcomes[n][0].value for n in calls)
+    assert one != two

@@ -10,6 +10,7 @@ encoded with gdgrade.json_values (plain data only) and written as one frame per 
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # the C half of `signal`: no stub
 import builtins
 import contextlib
 import functools
@@ -497,8 +498,15 @@ def _same(namespace: dict[str, Any], snapshot: dict[str, Any]) -> bool:
         return False
 
 
+# The signal numbers, and the C function that reads a handler: `signal.getsignal` and
+# `signal.valid_signals` wrap every value in an enum, which made each check cost ~0.1 ms.
+_SIGNALS = tuple(sorted(int(s) for s in signal.valid_signals() if s < signal.NSIG))
+_getsignal = _signal.getsignal
+
+
 def _handlers() -> list[Any]:
-    return [signal.getsignal(s) for s in sorted(signal.valid_signals()) if s < signal.NSIG]
+    """Every signal's handler, compared before and after an exercise."""
+    return [_getsignal(s) for s in _SIGNALS]
 
 
 def _umask() -> int:
@@ -515,9 +523,10 @@ def _alone() -> bool:
     parent = os.getppid()
     try:
         tasks = os.listdir("/proc/self/task")
-        with open(f"/proc/self/task/{tid}/children", encoding="ascii") as handle:
+        # utf-8, which the interpreter has loaded: "ascii" would import a codec per process
+        with open(f"/proc/self/task/{tid}/children", encoding="utf-8") as handle:
             children = handle.read().split()
-        with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as handle:
+        with open(f"/proc/{parent}/task/{parent}/children", encoding="utf-8") as handle:
             siblings = handle.read().split()
     except OSError:
         return False  # no /proc here: cannot tell, so never reuse

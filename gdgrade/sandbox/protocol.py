@@ -112,6 +112,13 @@ def write_all(fd: int, data: bytes) -> None:
 
 def receive(fd: int, max_frame: int) -> dict[str, Any] | None:
     """Blocking read of one frame, None at end of file (the child's side)."""
+    received = receive_frame(fd, max_frame)
+    return None if received is None else received[0]
+
+
+def receive_frame(fd: int, max_frame: int) -> tuple[dict[str, Any], bytes] | None:
+    """`receive`, also returning the frame's bytes as read (header included): a reader
+    that passes a message on unchanged writes these instead of encoding it again."""
     header = _read_exactly(fd, HEADER.size)
     if header is None:
         return None
@@ -121,7 +128,7 @@ def receive(fd: int, max_frame: int) -> dict[str, Any] | None:
     payload = _read_exactly(fd, size)
     if payload is None:
         raise ProtocolError("end of file inside a frame")
-    return unpack_payload(payload)
+    return unpack_payload(payload), header + payload
 
 
 def decode_progress(data: bytes, lines: int) -> tuple[int, int]:

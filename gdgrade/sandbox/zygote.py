@@ -58,6 +58,8 @@ def main(control_fd: int, config_json: str) -> None:
     isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the grader
     for name in PRELOAD:
         importlib.import_module(name)
+    import fcntl  # noqa: F401  (every child's _arrange_fds needs it: loaded once, here)
+
     from gdgrade.sandbox import child  # noqa: F401  (imports the values/functions/contract modules)
 
     gc.freeze()  # keep the preloaded heap shared (copy-on-write) in every fork
@@ -171,7 +173,7 @@ class Zygote:
 def _arrange_fds(fds: list[int]) -> None:
     """0 = /dev/null, 1 and 2 = output pipe, 3 = requests, 4 = results, 5 = progress;
     every other descriptor of the zygote (its socket, other pidfds) is closed."""
-    import fcntl  # POSIX only: imported here so that this package imports everywhere
+    import fcntl  # POSIX only (the zygote has it loaded): so that this package imports everywhere
 
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
     request, result, output, progress = high
