@@ -36,7 +36,12 @@ from gdgrade.sandbox.capture import (
     student_traceback,
     type_name,
 )
-from gdgrade.sandbox.exercise import Baseline, Exercise, compile_functions
+from gdgrade.sandbox.exercise import (
+    Baseline,
+    Exercise,
+    compile_functions,
+    seed_unseeded_generators,
+)
 from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.protocol import (
     PROGRESS,
@@ -57,6 +62,7 @@ DEFINITIONS_BUDGET_S = 1.0  # extra time for definitions after the load budget i
 # load, on every machine and in both runners. Code that draws from them instead of the rng it
 # was given cannot match the reference, yet it must get the same grade each time it is graded:
 # otherwise the state would be whatever the zygote's numpy drew from the operating system.
+# Generators made without a seed draw their entropy from a generator seeded with it too.
 GLOBAL_GENERATORS_SEED = 0
 ISOLATION_FAILED = 71
 
@@ -469,6 +475,7 @@ def _seed_global_generators() -> None:
 
     random.seed(GLOBAL_GENERATORS_SEED)
     np.random.seed(GLOBAL_GENERATORS_SEED)
+    seed_unseeded_generators(GLOBAL_GENERATORS_SEED)
 
 
 def _problem(

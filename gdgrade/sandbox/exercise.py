@@ -241,7 +241,8 @@ def compile_functions(request: dict[str, Any]) -> None:
 # * restored in place: the module namespaces the student's code reaches (its own, those
 #   its globals name, builtins, numpy's public modules, the runner's own: a patched
 #   `np.sum`, a rebound global, a replaced builtin), `sys.modules` entries, numpy's and
-#   `random`'s global generators, numpy's error and print options, the recursion limit,
+#   `random`'s global generators and the entropy of unseeded ones (ENTROPY), numpy's
+#   error and print options, the recursion limit,
 #   warning filters, `sys.path`, the working directory, the environment and the umask;
 # * not reusable (the next exercise gets a fresh fork): a thread or a child process is
 #   left, a signal handler, timer, trace function or resource limit was changed, an
@@ -280,6 +281,26 @@ _FIXED = (
 _FIXED_TYPE_NAMES = {("numpy", "_ArrayFunctionDispatcher")}  # np.linalg.norm and friends
 
 
+# The entropy numpy draws for a generator made without a seed (`np.random.default_rng()`,
+# `PCG64()`, `SeedSequence()`, `RandomState()`): numpy takes it from the operating system, so
+# a submission that makes its own generator instead of using the rng it was given would get
+# another grade each time. Here it comes from this generator, seeded before every load: the
+# same file, the same values, in both runners. Not `random`'s own generator: that one reseeds
+# itself in every fork.
+ENTROPY = random.Random()
+
+
+def seed_unseeded_generators(seed: int) -> None:
+    """Start ENTROPY at `seed` and make numpy's unseeded generators draw from it."""
+    ENTROPY.seed(seed)
+    _draw_entropy_from(ENTROPY)
+
+
+def _draw_entropy_from(source: random.Random) -> None:
+    # numpy looks `randbits` up in its module at each unseeded SeedSequence
+    setattr(np.random.bit_generator, "randbits", source.getrandbits)  # noqa: B010
+
+
 class Unverifiable(Exception):
     """The student's state holds something whose changes cannot be seen."""
 
@@ -299,6 +320,7 @@ class Baseline:
             self.fingerprint = None
         self.np_random = np.random.get_state()
         self.random = random.getstate()
+        self.entropy = ENTROPY.getstate()
         self.np_err = np.geterr()
         self.np_print = np.get_printoptions()
         self.recursion = sys.getrecursionlimit()
@@ -353,6 +375,8 @@ class Baseline:
     def _restore_globals(self) -> None:
         np.random.set_state(self.np_random)
         random.setstate(self.random)
+        ENTROPY.setstate(self.entropy)
+        _draw_entropy_from(ENTROPY)
         np.seterr(**self.np_err)
         np.set_printoptions(**self.np_print)
         sys.setrecursionlimit(self.recursion)
