@@ -40,7 +40,7 @@ from gdgrade.sandbox.exercise import (
     Baseline,
     Exercise,
     compile_functions,
-    seed_unseeded_generators,
+    seed_generators,
 )
 from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.protocol import (
@@ -163,7 +163,7 @@ class Session:
         with errors allowed would. Every problem is reported with its unit's first line.
         """
         started = time.perf_counter()
-        _seed_global_generators()
+        seed_generators(GLOBAL_GENERATORS_SEED)
         output = BoundedText(self.limits.output_bytes, 1)
         sys.stdout = sys.stderr = output
         problems: list[dict[str, Any]] = []
@@ -468,14 +468,6 @@ class _Worker:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.done = self.pidfd = None
-
-
-def _seed_global_generators() -> None:
-    import numpy as np  # the zygote has imported it already
-
-    random.seed(GLOBAL_GENERATORS_SEED)
-    np.random.seed(GLOBAL_GENERATORS_SEED)
-    seed_unseeded_generators(GLOBAL_GENERATORS_SEED)
 
 
 def _problem(

@@ -290,15 +290,18 @@ _FIXED_TYPE_NAMES = {("numpy", "_ArrayFunctionDispatcher")}  # np.linalg.norm an
 ENTROPY = random.Random()
 
 
-def seed_unseeded_generators(seed: int) -> None:
-    """Start ENTROPY at `seed` and make numpy's unseeded generators draw from it."""
+def seed_generators(seed: int) -> None:
+    """Start `random`, `np.random` and ENTROPY at `seed`, numpy's unseeded generators
+    drawing from ENTROPY."""
+    random.seed(seed)
+    np.random.seed(seed)
     ENTROPY.seed(seed)
-    _draw_entropy_from(ENTROPY)
+    _numpy_draws_from_entropy()
 
 
-def _draw_entropy_from(source: random.Random) -> None:
+def _numpy_draws_from_entropy() -> None:
     # numpy looks `randbits` up in its module at each unseeded SeedSequence
-    setattr(np.random.bit_generator, "randbits", source.getrandbits)  # noqa: B010
+    setattr(np.random.bit_generator, "randbits", ENTROPY.getrandbits)  # noqa: B010
 
 
 class Unverifiable(Exception):
@@ -376,7 +379,7 @@ class Baseline:
         np.random.set_state(self.np_random)
         random.setstate(self.random)
         ENTROPY.setstate(self.entropy)
-        _draw_entropy_from(ENTROPY)
+        _numpy_draws_from_entropy()
         np.seterr(**self.np_err)
         np.set_printoptions(**self.np_print)
         sys.setrecursionlimit(self.recursion)

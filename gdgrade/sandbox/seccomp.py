@@ -149,7 +149,7 @@ if sys.platform.startswith("linux"):
 def install() -> bool:
     """Load the filter into this process (inherited by its children); False where it is
     not available. Requires PR_SET_NO_NEW_PRIVS (set by isolation.enter before)."""
-    if platform.machine() != "x86_64":
+    if platform.machine() != "x86_64" or not sys.platform.startswith("linux"):
         return False
     filters = ctypes.create_string_buffer(PROGRAM, len(PROGRAM))
     prog = _Program(len(PROGRAM) // 8, ctypes.cast(filters, ctypes.c_void_p))
