@@ -7,6 +7,7 @@ fine, a scalar problem's path may be (n,) or (n, 1), a scalar may be a size-1 ar
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -97,6 +98,8 @@ def _fit_shape(got: np.ndarray, expected: np.ndarray) -> np.ndarray | None:
 
 
 def compare_part(part: str, expected: Any, got: Any, tol: Tolerance) -> PartComparison:
+    if type(expected) is float and type(got) is float:
+        return _compare_floats(part, expected, got, tol)
     exp = np.asarray(expected, dtype=float)
     arr = as_float_array(got)
     if arr is None:
@@ -133,6 +136,31 @@ def compare_part(part: str, expected: Any, got: Any, tol: Tolerance) -> PartComp
         first_bad=_first_step(bad),
         got_shape=shape,
         expected_shape=shape,
+    )
+
+
+def _compare_floats(part: str, expected: float, got: float, tol: Tolerance) -> PartComparison:
+    """compare_part for two Python floats, most of a report's parts: the same IEEE
+    operations as the array path, without its dozen numpy calls (~20 us each part)."""
+    exp_finite, got_finite = math.isfinite(expected), math.isfinite(got)
+    if exp_finite != got_finite:
+        return PartComparison(
+            part, "nonfinite", n_total=1, n_bad=1, first_bad=0, got_shape=(), expected_shape=()
+        )
+    atol = tol.atol if isinstance(tol.atol, float | int) else float(np.reshape(tol.atol, ()))
+    diff = abs(got - expected) if exp_finite else 0.0
+    bad = diff > atol + tol.rtol * abs(expected)
+    rel = diff / abs(expected) if exp_finite and expected != 0 else 0.0
+    return PartComparison(
+        part,
+        "value" if bad else "ok",
+        n_total=1,
+        n_bad=int(bad),
+        max_abs=diff,
+        max_rel=rel,
+        first_bad=0 if bad else None,
+        got_shape=(),
+        expected_shape=(),
     )
 
 

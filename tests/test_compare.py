@@ -84,3 +84,19 @@ def test_only_the_path_part_says_where_the_path_departs():
     w, path = c.parts
     assert (w.is_path, path.is_path) == (False, True)
     assert path.first_bad == 2
+
+
+def test_two_python_floats_get_the_verdict_a_size_one_array_gets():
+    """Floats take a shortcut past numpy; every verdict, count and measure must be the one
+    the array reading gives, non-finite values and both zeros included."""
+    from gdgrade.compare import compare_part
+
+    values = [0.0, -0.0, 1.0, -1.0, 5e-324, 1e308, -1e308, math.inf, -math.inf, math.nan]
+    values += [0.1, 0.30000000000000004, 3.1, 3.1000000001, 1e-9, -2.0000001, 7.25]
+    tolerances = [TOL, Tolerance(0.0, 0.0), Tolerance(1e-3, (1e-4,)), Tolerance(1e-6, 1)]
+    for expected in values:
+        for got in values:
+            for tol in tolerances:
+                fast = compare_part("x", expected, got, tol)
+                by_array = compare_part("x", np.float64(expected), got, tol)
+                assert repr(fast) == repr(by_array), (expected, got, tol)
