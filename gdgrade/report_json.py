@@ -100,7 +100,26 @@ def _safe_encode(value: Any) -> Any:
         return {"str": repr(value)[:200]}
 
 
-def _exercise_json(e: ExerciseResult, report: GradeReport, lang: str) -> dict[str, Any]:
+# A detailed row's JSON by what it is made from: the row's fields and its case object.
+RowMemo = dict[tuple[Any, ...], dict[str, Any]]
+
+
+def _row_json(
+    row: Row, cases: tuple[CaseResult, ...], lang: str, memo: RowMemo | None
+) -> dict[str, Any]:
+    """row_json, or the same row already written for another reader of the same report
+    (a public case reads the same to the student and in the TA's record)."""
+    if memo is None or row.case is None:
+        return row_json(row, cases, lang)
+    key = (row.id, row.name, row.hidden, row.status, row.members, id(row.case), lang)
+    if key not in memo:
+        memo[key] = row_json(row, cases, lang)
+    return memo[key]
+
+
+def _exercise_json(
+    e: ExerciseResult, report: GradeReport, lang: str, memo: RowMemo | None
+) -> dict[str, Any]:
     return {
         "id": e.id,
         "number": e.number,
@@ -115,16 +134,18 @@ def _exercise_json(e: ExerciseResult, report: GradeReport, lang: str) -> dict[st
         "diagnoses": [
             diagnosis_json(report.shown_diagnosis(e, d, lang), lang) for d in e.diagnoses
         ],
-        "cases": [row_json(r, e.cases, lang) for r in rows(e.cases, report.policy, lang)],
+        "cases": [_row_json(r, e.cases, lang, memo) for r in rows(e.cases, report.policy, lang)],
     }
 
 
-def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
+def to_json(report: GradeReport, lang: str = "ko", memo: RowMemo | None = None) -> dict[str, Any]:
     """The documented, stable JSON form (schema in grader/schema/report.schema.json).
 
     Student-facing unless the report is the TA's record (`reveal_hidden`): then it says so
     in `audience` and `notice`, shows hidden cases in full and carries the seed and the
     total time (which sums the time of hidden calls: a channel the student's code controls).
+    One `memo` passed to both views of a report writes each row both show in full once:
+    the rows are shared between the two dicts, which are for encoding, not for editing.
     """
     policy = report.policy
     reproduce: dict[str, Any] = {
@@ -152,7 +173,7 @@ def to_json(report: GradeReport, lang: str = "ko") -> dict[str, Any]:
             }
             for f in (report.shown_fix(f, lang) for f in report.fixes)
         ],
-        "exercises": [_exercise_json(e, report, lang) for e in report.exercises],
+        "exercises": [_exercise_json(e, report, lang, memo) for e in report.exercises],
         "load": {
             "defined": list(report.load.defined),
             "problems": [

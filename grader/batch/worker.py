@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from gdgrade import indented_json
 from gdgrade.expectation import Expectation
 from gdgrade.report import GradeReport
-from gdgrade.report_json import to_json
+from gdgrade.report_json import RowMemo, to_json
 from gdgrade.sandbox import Limits, Sandbox
 from gdgrade.sandbox.runners import grading_runner
 from grader.assignment import Assignment
@@ -136,8 +136,9 @@ def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., s
     is our fault, not the student's: the score stands, the result is marked a grader
     fault, and the traceback is kept."""
     lang = config.assignment.lang
-    data = to_json(report, lang)
-    record = to_json(replace(report, reveal_hidden=True), lang)
+    memo: RowMemo = {}  # the rows both show in full are written once
+    data = to_json(report, lang, memo)
+    record = to_json(replace(report, reveal_hidden=True), lang, memo)
     faults = list(report.grader_errors)
     try:
         feedback: str | None = render(report, lang, color=False)
