@@ -7,9 +7,11 @@ One clean class (no hostile files), the limit once (benchmarks.limit, this check
 for each (jobs, feedback) every build in turn, alternating, each with its own case cache
 warmed beforehand (a build's cache key is its own code). Per run: wall, CPU of the whole
 tree per submission, peak memory of the tree (PSS) per worker and of the largest process,
-the load average, and, per submission, the overhead over the limit: with one worker the
-time between two stored results (everything a TA waits for) minus the limit for the same
-file, and the worker's own grading time (`duration_s`) minus the limit.
+the load average, and, per submission, the overhead over the limit: the class's
+(`wall - sum of the limits) / n`, at any --jobs, as the issue that set the target counts
+it; with one worker also the time between two stored results (everything a TA waits for)
+minus the limit for the same file; and the worker's own grading time (`duration_s`) minus
+the limit.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ def measure(
         "load_before": round(m.load_before, 2),
         "load_after": round(m.load_after, 2),
         "statuses": sorted({t["status"] for t in timings}),
+        # the whole command against the students' code alone, one plain process
+        "class_over_limit_ms": round(1000 * (m.wall_s - sum(limits.values())) / n, 1),
         "grading_over_limit_ms": summary_ms(
             [t["duration_s"] - limits[t["student"]] for t in timings if t["student"] in limits]
         ),
@@ -101,6 +105,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=30, help="class size (no hostile files)")
     parser.add_argument("--seed", type=int, default=2040)
     parser.add_argument(
+        "--shares",
+        help="kinds of file, e.g. correct=1 (default: the clean mix, "
+        + ",".join(f"{k}={v}" for k, v in CLEAN.items())
+        + ")",
+    )
+    parser.add_argument(
         "--build", action="append", required=True, help="NAME=GDGRADE_COMMAND, repeatable"
     )
     parser.add_argument("--jobs", default="1,2")
@@ -113,8 +123,16 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     folder = work / "class"
     shutil.rmtree(folder, ignore_errors=True)
-    generate.write_class(folder, args.n, args.seed, CLEAN)
-    result: dict[str, Any] = {"machine": machine.describe(), "n": args.n, "builds": builds}
+    shares = generate.parse_shares(args.shares) or CLEAN
+    if shares.get("hostile"):
+        parser.error("--shares: no hostile files here (their time limits are not overhead)")
+    generate.write_class(folder, args.n, args.seed, shares)
+    result: dict[str, Any] = {
+        "machine": machine.describe(),
+        "n": args.n,
+        "shares": shares,
+        "builds": builds,
+    }
     log("the limit (this checkout, one plain process)")
     limit_json = work / "limit.json"
     command = [sys.executable, "-m", "benchmarks.limit", str(folder), "--out", str(limit_json)]
@@ -157,10 +175,10 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"limit per submission: median {lim['median']} ms, mean {lim['mean']} ms",
         "",
-        "| build | jobs | feedback | wall s | ms/sub | CPU ms/sub | over limit, end to end "
-        "(median / mean ms) | grading over limit (median / mean ms) | peak PSS MB per worker "
-        "| largest process MB | load |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| build | jobs | feedback | wall s | ms/sub | CPU ms/sub | class over limit ms/sub "
+        "| over limit, end to end (median / mean ms) | grading over limit (median / mean ms) "
+        "| peak PSS MB per worker | largest process MB | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
         e2e = r.get("end_to_end_over_limit_ms")
@@ -168,7 +186,8 @@ def table(result: dict[str, Any]) -> str:
         g = r["grading_over_limit_ms"]
         lines.append(
             f"| {r['build']} | {r['jobs']} | {r['feedback']} | {r['wall_s']} | "
-            f"{r['ms_per_submission']} | {r['cpu_ms_per_submission']} | {whole} | "
+            f"{r['ms_per_submission']} | {r['cpu_ms_per_submission']} | "
+            f"{r['class_over_limit_ms']} | {whole} | "
             f"{g['median']} / {g['mean']} | {r['peak_pss_mb_per_worker']} | "
             f"{r['largest_process_rss_mb']} | {r['load_before']}–{r['load_after']} |"
         )
