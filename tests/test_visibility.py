@@ -305,3 +305,23 @@ def test_a_recovered_update_rule_does_not_name_a_hidden_learning_rate(graded, fm
     assert not _occurs(f"{given:g}", render(report, fmt, "en"))
     ta = replace(report, reveal_hidden=True)
     assert _occurs(f"{given:g}", render(ta, "json", "en"))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_batch_stores_the_students_view_as_json_shows_it_and_the_tas_in_full(graded, lang):
+    """The batch worker writes both views of a report in one pass, sharing what both show in
+    full: each must still be the view written alone, and the student's shows nothing hidden."""
+    from gdgrade import indented_json
+    from gdgrade.report_json import to_json
+    from grader.batch import worker
+
+    assignment = replace(Assignment(seed=SEED).only(EXERCISES), lang=lang)
+    stored = worker.result_of(
+        graded, worker.WorkerConfig(assignment, LIMITS, "html"), FORMATS["html"]
+    )
+    alone = to_json(graded, lang)
+    ta = to_json(replace(graded, reveal_hidden=True), lang)
+    assert stored.report == indented_json.dumps(alone, 2) + "\n"
+    assert stored.ta_report == json.dumps(ta, ensure_ascii=False) + "\n"
+    assert alone["audience"] == "student" and ta["audience"] == "ta"
+    assert not leaks(graded, "json", lang) and str(SEED) not in stored.report
