@@ -177,3 +177,37 @@ def test_paths_that_coincide_on_f_get_a_second_picture_of_x_against_step():
     assert "steps" not in [
         f.kind for f in plots.figures(correct_report(), "ko")["gradient_descent"]
     ]
+
+
+def _chart(ys: np.ndarray, label: str = "x") -> Axes:
+    ax = Axes()
+    ax.plot(np.arange(len(ys)), ys, "#1f77b4", line="solid", marker="o")
+    ax.annotate(label, (0.0, float(ys[0])))
+    return ax
+
+
+def test_a_chart_recorded_again_bit_for_bit_is_the_chart_written_afresh(monkeypatch):
+    """Workers keep charts they wrote; a kept one must be exactly what writing gives, and
+    the smallest difference in what was recorded (one ulp, a label) must write anew."""
+    from grader import svg
+
+    monkeypatch.setattr(svg, "_DRAWN", svg.OrderedDict())
+    ys = np.linspace(4.0, 0.1, 60) ** 2
+    first = _chart(ys).svg()
+    assert _chart(ys).svg() == first == _chart(ys)._write()
+    assert len(svg._DRAWN) == 1
+    nudged = ys.copy()
+    nudged[17] = np.nextafter(nudged[17], np.inf)
+    for other in (_chart(nudged), _chart(ys, "y"), _chart(ys.astype(np.float32))):
+        assert other.svg() == other._write()
+    assert len(svg._DRAWN) == 4
+
+
+def test_the_kept_charts_are_bounded(monkeypatch):
+    from grader import svg
+
+    monkeypatch.setattr(svg, "_DRAWN", svg.OrderedDict())
+    monkeypatch.setattr(svg, "DRAWN_KEPT", 3)
+    for k in range(5):
+        _chart(np.arange(5.0) + k).svg()
+    assert len(svg._DRAWN) == 3
