@@ -133,3 +133,18 @@ def test_a_second_writer_on_the_same_output_is_refused(tmp_path: Path) -> None:
     holder.__exit__(None, None, None)
     with OutputLock(tmp_path):  # released when the holder is done
         pass
+
+
+def test_a_stored_text_is_a_zlib_stream_whichever_compressor_wrote_it(monkeypatch):
+    """The gradebook's blobs are read back with the standard zlib, and docs/gradebook.md
+    tells TAs to read them so: a faster compressor may write them, not a new format."""
+    import zlib
+
+    from grader.batch import gradebook
+
+    text = '{"message": "기대값과 일치합니다.", "path": [4.0, 3.2, 2.56]}\n' * 500
+    for compress in {gradebook._compress, zlib.compress}:
+        monkeypatch.setattr(gradebook, "_compress", compress)
+        blob = gradebook.pack(text)
+        assert blob is not None and len(blob) < len(text.encode()) // 10
+        assert zlib.decompress(blob).decode("utf-8") == gradebook.unpack(blob) == text

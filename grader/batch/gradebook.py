@@ -8,10 +8,11 @@ workers hand their results back to it. Results are never deleted or updated exce
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from gdgrade.errors import UsageError
+
+_compress: Callable[[bytes, int], bytes] = zlib.compress
+with contextlib.suppress(ImportError):  # the same streams, faster; not on every platform
+    from isal.isal_zlib import compress as _compress
 
 SCHEMA_VERSION = 1
 FILENAME = "gradebook.sqlite"
@@ -122,8 +127,10 @@ class GradebookError(UsageError):
 def pack(text: str | None) -> bytes | None:
     """Reports and feedback are stored zlib-compressed (a report is ~300 kB of JSON).
     Level 1: a third of level 6's time for ~20% more bytes (level 6 took ~20 ms of the
-    coordinator's time per submission for its three texts)."""
-    return None if text is None else zlib.compress(text.encode("utf-8"), 1)
+    coordinator's time per submission for its three texts). Where ISA-L's zlib is
+    installed it writes the same format in a quarter of zlib's time (~1 ms instead of ~4
+    for the three texts), so any zlib reads every gradebook whichever wrote it."""
+    return None if text is None else _compress(text.encode("utf-8"), 1)
 
 
 def unpack(blob: bytes | None) -> str | None:
