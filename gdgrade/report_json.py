@@ -6,6 +6,7 @@ shows what a hidden case asked or expected, nor the seed that generates the hidd
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gdgrade import fixes as fix_summary
@@ -13,7 +14,7 @@ from gdgrade.compare import Comparison
 from gdgrade.diagnose import Diagnosis
 from gdgrade.fixes import detail
 from gdgrade.i18n import text
-from gdgrade.json_values import encode
+from gdgrade.json_values import encode, encode_constant
 from gdgrade.messages import call_message, problem_message, row_message
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from gdgrade.visibility import (
@@ -87,15 +88,15 @@ def row_json(row: Row, cases: tuple[CaseResult, ...], lang: str) -> dict[str, An
         "calls": o.calls,
         "mutated_args": list(o.mutated_args),
     }
-    data["args"] = _safe_encode(case.args)
-    data["expected"] = _safe_encode(case.expected)
+    data["args"] = _safe_encode(case.args, encode_constant)
+    data["expected"] = _safe_encode(case.expected, encode_constant)
     data["got"] = _safe_encode(o.value)
     return data
 
 
-def _safe_encode(value: Any) -> Any:
+def _safe_encode(value: Any, encoder: Callable[[Any], Any] = encode) -> Any:
     try:
-        return encode(value)
+        return encoder(value)
     except TypeError:
         return {"str": repr(value)[:200]}
 

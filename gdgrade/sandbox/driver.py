@@ -22,7 +22,7 @@ from typing import Any
 
 from gdgrade.case import CallOutcome, LoadProblem, LoadReport
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
-from gdgrade.json_values import encode
+from gdgrade.json_values import encode_arguments
 from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.outcomes import (
     died_outcome,
@@ -207,7 +207,7 @@ class SubmissionDriver:
         """Every call of every defined exercise. The requests are all sent at once; the
         child runs them in order, one exercise process each, so the only waits are the
         calls themselves. Outcomes are filed by exercise and call index."""
-        self.encoded = {n: [[encode(a) for a in args] for args in self.calls[n]] for n in names}
+        self.encoded = {n: [encode_arguments(args) for args in self.calls[n]] for n in names}
         self.params = {n: _callable_params(n, self.calls[n]) for n in names}
         found: dict[str, list[CallOutcome | None]] = {
             n: [None] * len(args) for n, args in self.calls.items()

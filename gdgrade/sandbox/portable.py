@@ -33,7 +33,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from gdgrade.case import CallOutcome
-from gdgrade.json_values import encode
+from gdgrade.json_values import encode_arguments
 from gdgrade.sandbox.driver import (
     DEFINITIONS_S,
     MAX_RESTARTS,
@@ -340,7 +340,7 @@ class PortableDriver(SubmissionDriver):
     def _call_all(self, names: list[str]) -> dict[str, tuple[CallOutcome, ...]]:
         """Every call of every defined exercise, one child per exercise; a call that
         hangs or kills its child costs that child, and the calls left get a new one."""
-        self.encoded = {n: [[encode(a) for a in args] for args in self.calls[n]] for n in names}
+        self.encoded = {n: [encode_arguments(args) for args in self.calls[n]] for n in names}
         self.params = {n: _callable_params(n, self.calls[n]) for n in names}
         found: dict[str, list[CallOutcome | None]] = {
             n: [None] * len(args) for n, args in self.calls.items()
