@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gdgrade.function_specs import FunctionSpec
+from gdgrade.identity_memo import IdentityMemo
 
 _NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
@@ -72,24 +73,15 @@ def encode(value: Any) -> Any:
     return _refuse(value)
 
 
-# encode_constant's memory: id -> (the value itself, kept alive so its id stays its own,
-# its encoding). Bounded: a course with a case set per student makes new values each time.
-_CONSTANTS: dict[int, tuple[Any, Any]] = {}
-CONSTANTS_KEPT = 1024  # a shared case set has ~200 (~0.35 MB encoded)
+# A shared case set has ~200 values to encode (~0.35 MB encoded).
+_CONSTANTS: IdentityMemo[Any] = IdentityMemo(1024)
 
 
 def encode_constant(value: Any) -> Any:
     """encode() of a value nobody changes: a case set's arguments and expected values,
     which a worker sends and reports for every submission it grades. Remembered by
     identity; the encoding returned is shared, for serialising only."""
-    kept = _CONSTANTS.get(id(value))
-    if kept is not None and kept[0] is value:
-        return kept[1]
-    encoded = encode(value)
-    if len(_CONSTANTS) >= CONSTANTS_KEPT:
-        _CONSTANTS.clear()
-    _CONSTANTS[id(value)] = (value, encoded)
-    return encoded
+    return _CONSTANTS.get(value, encode)
 
 
 def encode_arguments(args: Any) -> list[Any]:

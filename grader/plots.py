@@ -34,6 +34,7 @@ import numpy as np
 
 from gdgrade.compare import as_float_array
 from gdgrade.contract import BY_NAME
+from gdgrade.identity_memo import IdentityMemo
 from gdgrade.losses import loss
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from grader.formats.view import case_name, concealed
@@ -376,6 +377,17 @@ def sgd_update_losses(
     return np.where(np.isfinite(out) & (out > 0), out, np.nan)
 
 
+def _replayed(args: tuple[Any, ...]) -> np.ndarray:
+    """The case's own replay, the same for every submission: read-only, as it is shared."""
+    out = sgd_update_losses(*args)
+    out.flags.writeable = False
+    return out
+
+
+# The replay depends on the case's arguments alone (~1.2 ms of a report's pictures).
+_REPLAYS: IdentityMemo[np.ndarray] = IdentityMemo(64)
+
+
 def _same_data(a: CaseResult, b: CaseResult) -> bool:
     return all(np.array_equal(np.asarray(a.args[i]), np.asarray(b.args[i])) for i in range(3))
 
@@ -397,8 +409,8 @@ def sgd_batch_figure(report: GradeReport, lang: str) -> Figure | None:
     if not pairs:
         return None
     s, b, ps, pb = max(pairs, key=lambda p: min(len(p[2]), len(p[3])))
-    X, y, w0, learning_rate, n_epochs, rng = s.args
-    updates = sgd_update_losses(X, y, w0, learning_rate, n_epochs, rng)
+    X, y, w0 = s.args[:3]
+    updates = _REPLAYS.get(s.args, _replayed)
     sgd, batch = epoch_losses(X, y, w0, ps), epoch_losses(X, y, w0, pb)
 
     def paint(ax: Axes) -> None:

@@ -211,3 +211,21 @@ def test_the_kept_charts_are_bounded(monkeypatch):
     for k in range(5):
         _chart(np.arange(5.0) + k).svg()
     assert len(svg._DRAWN) == 3
+
+
+def test_the_sgd_replay_is_made_once_per_case_and_is_the_replay_made_afresh(monkeypatch):
+    from gdgrade.identity_memo import IdentityMemo
+
+    monkeypatch.setattr(plots, "_REPLAYS", IdentityMemo(64))
+    report = correct_report()
+    first = plots.figures(report, "en")
+    assert plots.figures(report, "en") == first and len(plots._REPLAYS) == 1
+    sgd = next(e for e in report.exercises if e.id == "sgd")
+    args = next(c.args for c in sgd.cases if c.args in plots._REPLAYS)
+    kept = plots._REPLAYS.get(args, _unexpected)
+    assert not kept.flags.writeable
+    np.testing.assert_array_equal(kept, plots.sgd_update_losses(*args))
+
+
+def _unexpected(args: object) -> np.ndarray:
+    raise AssertionError("computed again")
