@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from gdgrade.function_specs import FunctionSpec
-from gdgrade.identity_memo import IdentityMemo
 
 _NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
@@ -71,24 +70,6 @@ def encode(value: Any) -> Any:
     if t is RngSpec:
         return {"rng": value.seed}
     return _refuse(value)
-
-
-# A shared case set has ~200 values to encode (~0.35 MB encoded).
-_CONSTANTS: IdentityMemo[Any] = IdentityMemo(1024)
-
-
-def encode_constant(value: Any) -> Any:
-    """encode() of a value nobody changes: a case set's arguments and expected values,
-    which a worker sends and reports for every submission it grades. Remembered by
-    identity; the encoding returned is shared, for serialising only."""
-    return _CONSTANTS.get(value, encode)
-
-
-def encode_arguments(args: Any) -> list[Any]:
-    """Each argument of one call encoded: a case's argument tuple, remembered as a whole."""
-    if type(args) is tuple:
-        return list(encode_constant(args)["tuple"])
-    return [encode(a) for a in args]
 
 
 def _refuse(value: Any) -> Any:

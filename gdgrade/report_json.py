@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from gdgrade import fixes as fix_summary
+from gdgrade.case_encoding import encode_constant
 from gdgrade.compare import Comparison
 from gdgrade.diagnose import Diagnosis
 from gdgrade.fixes import detail
 from gdgrade.i18n import text
-from gdgrade.json_values import encode, encode_constant
+from gdgrade.json_values import encode
 from gdgrade.messages import call_message, problem_message, row_message
 from gdgrade.report import CaseResult, ExerciseResult, GradeReport
 from gdgrade.visibility import (

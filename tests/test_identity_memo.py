@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdgrade import json_values
+from gdgrade import case_encoding, json_values
+from gdgrade.case_encoding import encode_arguments, encode_constant
 from gdgrade.identity_memo import IdentityMemo
-from gdgrade.json_values import encode, encode_arguments, encode_constant
+from gdgrade.json_values import encode
 
 
 @pytest.fixture(autouse=True)
 def fresh_memory(monkeypatch):
-    monkeypatch.setattr(json_values, "_CONSTANTS", IdentityMemo(1024))
+    monkeypatch.setattr(case_encoding, "_CONSTANTS", IdentityMemo(1024))
 
 
 def test_a_remembered_encoding_is_the_encoding_and_is_found_by_identity():
@@ -22,14 +23,14 @@ def test_a_remembered_encoding_is_the_encoding_and_is_found_by_identity():
     assert encode_constant(args) is first
     equal_but_another = (args[0].copy(), 0.1, 3, float("nan"))
     assert encode_constant(equal_but_another) is not first
-    assert len(json_values._CONSTANTS) == 2
+    assert len(case_encoding._CONSTANTS) == 2
 
 
 def test_the_arguments_of_a_call_are_each_argument_encoded():
     args = (np.arange(3.0), 2.5, [1, 2])
     assert encode_arguments(args) == [encode(a) for a in args]
     assert encode_arguments(list(args)) == [encode(a) for a in args]  # not remembered
-    assert len(json_values._CONSTANTS) == 1
+    assert len(case_encoding._CONSTANTS) == 1
     sent = encode_arguments(args)
     sent.append("changed by its user")
     assert encode_arguments(args) == [encode(a) for a in args]
@@ -47,7 +48,7 @@ def test_the_memory_is_bounded():
 def test_what_cannot_be_encoded_is_refused_and_not_remembered():
     with pytest.raises(json_values.EncodeError):
         encode_constant((object(),))
-    assert len(json_values._CONSTANTS) == 0
+    assert len(case_encoding._CONSTANTS) == 0
 
 
 def test_an_object_that_died_is_never_mistaken_for_a_new_one_with_its_id():

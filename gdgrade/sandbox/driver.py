@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gdgrade.case import CallOutcome, LoadProblem, LoadReport
+from gdgrade.case_encoding import encode_arguments
 from gdgrade.contract import BY_NAME, EXERCISE_IDS
-from gdgrade.json_values import encode_arguments
 from gdgrade.sandbox.limits import Limits
 from gdgrade.sandbox.outcomes import (
     died_outcome,

@@ -33,7 +33,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from gdgrade.case import CallOutcome
-from gdgrade.json_values import encode_arguments
+from gdgrade.case_encoding import encode_arguments
 from gdgrade.sandbox.driver import (
     DEFINITIONS_S,
     MAX_RESTARTS,
