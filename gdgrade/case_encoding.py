@@ -1,8 +1,10 @@
-"""The JSON encoding of a case set's values, made once per worker.
+"""The JSON encoding of a case set's values, made once per worker, and their texts.
 
 A worker sends and reports the same case-set arguments and expected values for every
-submission it grades. Kept apart from gdgrade.json_values, which the sandbox's processes
-import: a submission's process holds no memory of what the worker encoded.
+submission it grades: each is encoded once, and the text of each encoding, as a report
+lays it out, is written once (`known`, for gdgrade.indented_json). Kept apart from
+gdgrade.json_values, which the sandbox's processes import: a submission's process holds
+no memory of what the worker encoded.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gdgrade.identity_memo import IdentityMemo
+from gdgrade.indented_json import Texts
 from gdgrade.json_values import encode
 
 # A shared case set has ~200 values to encode (~0.35 MB encoded).
@@ -20,7 +23,28 @@ def encode_constant(value: Any) -> Any:
     """encode() of a value nobody changes: a case set's arguments and expected values,
     which a worker sends and reports for every submission it grades. Remembered by
     identity; the encoding returned is shared, for serialising only."""
-    return _CONSTANTS.get(value, encode)
+    return _CONSTANTS.get(value, _encoded)
+
+
+def _encoded(value: Any) -> Any:
+    encoded = encode(value)
+    if isinstance(encoded, (list, dict)):
+        _TEXTS.get(encoded, _no_texts_yet)
+    return encoded
+
+
+def _no_texts_yet(encoded: Any) -> Texts:
+    return {}
+
+
+# The texts of each encoding encode_constant made, by layout and depth; an entry keeps
+# its encoding alive, so no other object is ever taken for it.
+_TEXTS: IdentityMemo[Texts] = IdentityMemo(1024)
+
+
+def known(o: Any) -> Texts | None:
+    """For indented_json.dumps: the texts of an encoding encode_constant made, else None."""
+    return _TEXTS.get(o, _no_texts_yet) if o in _TEXTS else None
 
 
 def encode_arguments(args: Any) -> list[Any]:

@@ -9,6 +9,11 @@ numbers (an array's values, most of a report) is encoded by it in one call and s
 Anything this does not know (a key that is not a string, a value json would have to
 refuse or convert) is left to ``json.dumps`` itself, so the text is always the one it
 would write, errors included.
+
+With ``indent=None`` the text is json.dumps's default compact one (", " and ": "). A
+caller may pass ``known``: for a container it returns the texts already written of that
+very object (by depth and layout) or None; a batch worker writes a case set's shared
+arguments and expected values once, not once per student.
 """
 
 from __future__ import annotations
@@ -26,9 +31,20 @@ class _Unusual(Exception):
     """Something json.dumps itself must decide (and may refuse)."""
 
 
-def dumps(data: Any, indent: int, *, ensure_ascii: bool = False, allow_nan: bool = True) -> str:
+# Texts of one container, by (indent, depth, ensure_ascii, allow_nan).
+Texts = dict[tuple[int | None, int, bool, bool], str]
+
+
+def dumps(
+    data: Any,
+    indent: int | None,
+    *,
+    ensure_ascii: bool = False,
+    allow_nan: bool = True,
+    known: Callable[[Any], Texts | None] | None = None,
+) -> str:
     """``json.dumps(data, indent=indent, ensure_ascii=..., allow_nan=...)``, the same text."""
-    writer = _Writer(" " * indent, ensure_ascii, allow_nan)
+    writer = _Writer(indent, ensure_ascii, allow_nan, known)
     try:
         writer.value(data, 0)
     except (_Unusual, RecursionError, ValueError, TypeError):
@@ -45,13 +61,24 @@ def _compact(ensure_ascii: bool, allow_nan: bool) -> Callable[[Any], str]:
 
 
 class _Writer:
-    def __init__(self, indent: str, ensure_ascii: bool, allow_nan: bool) -> None:
+    def __init__(
+        self,
+        indent: int | None,
+        ensure_ascii: bool,
+        allow_nan: bool,
+        known: Callable[[Any], Texts | None] | None,
+    ) -> None:
         self.out: list[str] = []
-        self.indent = indent
+        self.indent = "" if indent is None else " " * indent
         self.string = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.compact = _compact(ensure_ascii, allow_nan)
         self.allow_nan = allow_nan
-        self.breaks: list[str] = []  # "\n" and the indent of each depth
+        # json.dumps: "," and a line break with indent=, ", " on one line without
+        self.lines = indent is not None
+        self.comma = "," if self.lines else ", "
+        self.breaks: list[str] = []  # "\n" and the indent of each depth; "" on one line
+        self.known = known
+        self.layout = (indent, ensure_ascii, allow_nan)  # what a kept text depends on
 
     def number(self, o: float) -> str:
         if o != o or o in _INFINITIES:
@@ -62,8 +89,29 @@ class _Writer:
 
     def _break(self, depth: int) -> str:
         while len(self.breaks) <= depth:
-            self.breaks.append("\n" + self.indent * len(self.breaks))
+            self.breaks.append("\n" + self.indent * len(self.breaks) if self.lines else "")
         return self.breaks[depth]
+
+    def _remembered(self, o: Any, depth: int) -> bool:
+        """Write a container whose text `known` keeps from that text, or write it and keep
+        it; False when `known` keeps nothing for it."""
+        texts = self.known(o) if self.known is not None else None
+        if texts is None:
+            return False
+        indent, ensure_ascii, allow_nan = self.layout
+        key = (indent, depth, ensure_ascii, allow_nan)
+        text = texts.get(key)
+        if text is None:
+            start = len(self.out)
+            known, self.known = self.known, None  # its parts are written, not looked up
+            try:
+                self.array(o, depth) if isinstance(o, (list, tuple)) else self.object(o, depth)
+            finally:
+                self.known = known
+            text = texts[key] = "".join(self.out[start:])
+            del self.out[start:]
+        self.out.append(text)
+        return True
 
     def value(self, o: Any, depth: int) -> None:
         out = self.out
@@ -80,9 +128,11 @@ class _Writer:
         elif isinstance(o, float):
             out.append(self.number(o))
         elif isinstance(o, (list, tuple)):
-            self.array(o, depth)
+            if not self._remembered(o, depth):
+                self.array(o, depth)
         elif isinstance(o, dict):
-            self.object(o, depth)
+            if not self._remembered(o, depth):
+                self.object(o, depth)
         else:
             raise _Unusual
 
@@ -95,10 +145,11 @@ class _Writer:
             flat = self.compact(items)
             if '"' not in flat and "[" not in flat[1:] and "{" not in flat:
                 # numbers, true, false and null only: no comma inside any of them
-                self.out.append("[" + inner + ("," + inner).join(flat[1:-1].split(",")))
+                separator = self.comma + inner
+                self.out.append("[" + inner + separator.join(flat[1:-1].split(",")))
                 self.out.append(self._break(depth) + "]")
                 return
-        separator = "," + inner
+        separator = self.comma + inner
         self.out.append("[" + inner)
         for k, item in enumerate(items):
             if k:
@@ -117,7 +168,7 @@ class _Writer:
         for key, item in members.items():
             if not isinstance(key, str):
                 raise _Unusual  # json's own spelling of a non-string key
-            head = ("{" if first else ",") + inner + string(key) + ": "
+            head = ("{" if first else self.comma) + inner + string(key) + ": "
             first = False
             kind = type(item)  # the commonest leaves inline: a report has tens of thousands
             if kind is str:

@@ -56,3 +56,12 @@ def test_an_object_that_died_is_never_mistaken_for_a_new_one_with_its_id():
     memo.get([1.0], repr)
     for k in range(200):  # entries are dropped when full; new lists may reuse old ids
         assert memo.get([float(k)], repr) == repr([float(k)])
+
+
+def test_only_an_encoding_made_for_a_case_set_value_has_texts_kept(monkeypatch):
+    monkeypatch.setattr(case_encoding, "_TEXTS", IdentityMemo(1024))
+    args = (np.arange(3.0), 0.5)
+    encoded = encode_constant(args)
+    assert case_encoding.known(encoded) == {}
+    assert case_encoding.known(encode(args)) is None  # equal, but not the one made
+    assert case_encoding.known(encoded["tuple"]) is None  # a part of it

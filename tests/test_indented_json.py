@@ -50,15 +50,38 @@ def _outcome(function: Any) -> Any:
         return type(exc), str(exc)
 
 
-@pytest.mark.parametrize("indent", [1, 2])
+@pytest.mark.parametrize("indent", [None, 0, 1, 2])
 @pytest.mark.parametrize("ensure_ascii", [False, True])
 @pytest.mark.parametrize("allow_nan", [True, False])
 @pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
 def test_the_text_or_the_refusal_is_the_standard_librarys(
-    value: Any, indent: int, ensure_ascii: bool, allow_nan: bool
+    value: Any, indent: int | None, ensure_ascii: bool, allow_nan: bool
 ) -> None:
     expected = _outcome(
         lambda: json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, allow_nan=allow_nan)
     )
     got = _outcome(lambda: dumps(value, indent, ensure_ascii=ensure_ascii, allow_nan=allow_nan))
     assert got == expected
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_container_written_from_its_kept_text_reads_as_written_afresh(indent: int | None):
+    """A worker keeps the text of a case set's shared values by object, depth and layout;
+    every document must still be the standard library's, wherever the value sits."""
+    shared = {"tuple": [{"array": [0.1, 2.5, float("nan")], "shape": [3]}, 0.3, {"str": "é"}]}
+    kept: dict[int, dict] = {}
+
+    def known(o: Any) -> Any:
+        return kept.setdefault(id(o), {}) if o is shared else None
+
+    documents = [
+        [shared, {"a": shared}],
+        {"rows": [{"args": shared, "got": [1, 2]}, {"args": shared}], "x": shared},
+        shared,
+    ]
+    for ensure_ascii in (False, True):
+        for document in documents:
+            text = dumps(document, indent, ensure_ascii=ensure_ascii, known=known)
+            assert text == json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)
+    texts = kept[id(shared)]
+    assert len({depth for _, depth, _, _ in texts}) >= 3  # kept at each depth it sat at

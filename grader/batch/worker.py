@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gdgrade import indented_json
+from gdgrade.case_encoding import known
 from gdgrade.expectation import Expectation
 from gdgrade.report import GradeReport
 from gdgrade.report_json import RowMemo, to_json
@@ -152,14 +153,14 @@ def result_of(report: GradeReport, config: WorkerConfig, render: Callable[..., s
         score=report.score,
         max_score=report.max_score,
         summary=summary,
-        report=indented_json.dumps(data, 2) + "\n",
+        report=indented_json.dumps(data, 2, known=known) + "\n",
         feedback=feedback,
         feedback_format=config.feedback_format if feedback is not None else None,
         error="\n\n".join(faults),
         duration_s=report.duration_s,
-        # compact: json's C encoder, where indent= takes its pure-Python one (~10x slower
-        # on a 200 kB report); only the student's report is a file a person opens
-        ta_report=json.dumps(record, ensure_ascii=False) + "\n",
+        # compact, as json.dumps(record, ensure_ascii=False) writes it: only the student's
+        # report is a file a person opens
+        ta_report=indented_json.dumps(record, None, known=known) + "\n",
     )
 
 
