@@ -57,7 +57,7 @@ def without_format_controls(value: object) -> object:
     isolates, zero-width characters) dropped, so that no student-chosen text, an id, a file
     name or printed output, can reorder or hide what a page or terminal shows around it.
     Line breaks and tabs stay; non-strings pass through."""
-    if not isinstance(value, str) or value.isascii():  # no ASCII character is a Cf
+    if not isinstance(value, str) or value.isascii() or value in _CLEAN:  # no ASCII is Cf
         return value
     # Each distinct character is looked up once per process, not each of its occurrences
     # on every page: this runs on every value a template prints.
@@ -65,6 +65,10 @@ def without_format_controls(value: object) -> object:
     controls = {c for c in unknown if unicodedata.category(c) == "Cf"}
     _NOT_FORMAT_CONTROLS.update(unknown - controls)
     if not controls:
+        if len(value) <= CLEAN_LENGTH:  # a page's labels and messages, printed on every page
+            if len(_CLEAN) >= CLEAN_KEPT:
+                _CLEAN.clear()
+            _CLEAN.add(value)
         return value
     # type(value) keeps markupsafe.Markup marked safe: stripping adds nothing to escape
     return type(value)(value.translate(dict.fromkeys(map(ord, controls))))
@@ -72,6 +76,9 @@ def without_format_controls(value: object) -> object:
 
 # Characters already seen in printed values and found not to be format controls (Cf).
 _NOT_FORMAT_CONTROLS: set[str] = set()
+# Short texts already found free of them (by content: a str and its Markup alike).
+_CLEAN: set[str] = set()
+CLEAN_LENGTH, CLEAN_KEPT = 200, 4096
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

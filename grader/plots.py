@@ -147,6 +147,9 @@ def _diverges(exercise: str, case: CaseResult, path: np.ndarray) -> bool:
     return not losses[-1] <= losses[0]  # NaN (overflow) counts as diverged
 
 
+_DIVERGING: IdentityMemo[bool] = IdentityMemo(1024)
+
+
 def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
     """The case worth a picture: shown to the reader, finite reference path; a case not
     passed first, readable results first, converging runs first; for loss curves the
@@ -166,7 +169,9 @@ def choose(report: GradeReport, exercise: ExerciseResult) -> CaseResult | None:
         path = _reference_path(exercise.id, c)
         assert path is not None  # `fit` holds only such cases
         steps = -len(path) if loss_curve else 0
-        return (c.status == "passed", not readable, _diverges(exercise.id, c, path), steps)
+        # the case's own arguments and reference decide it: once per case, by its arguments
+        diverges = _DIVERGING.get(c.args, lambda _: _diverges(exercise.id, c, path))
+        return (c.status == "passed", not readable, diverges, steps)
 
     return min(fit, key=rank)  # min keeps the first among equals
 

@@ -41,3 +41,13 @@ def test_markup_stays_marked_safe_after_stripping() -> None:
     stripped = without_format_controls(Markup("<b>점\u202e수</b>"))
     assert isinstance(stripped, Markup)
     assert stripped == Markup("<b>점수</b>")
+
+
+def test_a_text_once_found_clean_is_passed_on_as_it_is_str_or_markup():
+    label = "기대값과 일치합니다 <b>"
+    assert without_format_controls(label) is label
+    marked = Markup(label)
+    assert without_format_controls(marked) is marked  # still Markup: not escaped again
+    tricked = label + "\u202e"
+    assert without_format_controls(tricked) == label
+    assert type(without_format_controls(Markup(tricked))) is Markup
