@@ -35,6 +35,9 @@ class IdentityMemo(Generic[T]):
         self._entries[id(value)] = (value, result)
         return result
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def __contains__(self, value: object) -> bool:
         entry = self._entries.get(id(value))
         return entry is not None and entry[0] is value
