@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -115,6 +116,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--feedback", default="text")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each build per setting, in turn (A B A B ...); medians, and each "
+        "build's wall and CPU against the first build's of the same round",
+    )
     parser.add_argument("--work", type=Path)
     parser.add_argument("--results", type=Path, default=ROOT / "results" / "overhead.json")
     args = parser.parse_args(argv)
@@ -151,23 +159,88 @@ def main(argv: list[str] | None = None) -> None:
     for name, gdgrade in builds.items():
         log(f"{name}: case cache warmed by a one-file batch")
         batch(gdgrade, warm, work / f"warm-out-{name}", work / f"cache-{name}", 1, "text")
-    rows = []
+    rows, summaries = [], []
+    first = next(iter(builds))
     for jobs in (int(j) for j in args.jobs.split(",")):
         for feedback in args.feedback.split(","):
-            for name, gdgrade in builds.items():
-                log(f"{name}: --jobs {jobs} --feedback {feedback}")
-                rows.append(measure(name, gdgrade, folder, work, jobs, feedback, limits))
-            first = next(iter(builds))
-            same = all(
-                scores(work, n, jobs, feedback) == scores(work, first, jobs, feedback)
-                for n in builds
-            )
-            rows[-1]["same_scores_as_" + first] = same
+            rounds = []
+            for r in range(args.repeat):
+                measured = {}
+                for name, gdgrade in builds.items():
+                    log(f"{name}: --jobs {jobs} --feedback {feedback} (round {r + 1})")
+                    measured[name] = measure(name, gdgrade, folder, work, jobs, feedback, limits)
+                    rows.append(measured[name] | {"round": r + 1})
+                same = all(
+                    scores(work, n, jobs, feedback) == scores(work, first, jobs, feedback)
+                    for n in builds
+                )
+                rows[-1]["same_scores_as_" + first] = same
+                rounds.append(measured)
+            summaries += [summarise(name, first, rounds) for name in builds]
     result["runs"] = rows
+    result["medians"] = summaries
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(table(result))
+    print()
+    print(median_table(result))
     log(f"results in {args.results}")
+
+
+MEDIAN_OF = (
+    "wall_s",
+    "ms_per_submission",
+    "cpu_ms_per_submission",
+    "class_over_limit_ms",
+    "peak_pss_mb_per_worker",
+)
+
+
+def summarise(name: str, first: str, rounds: list[dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """One build over the rounds: medians, and its wall and CPU over the first build's in
+    each round (pairs measured next to each other hold when the machine's speed drifts)."""
+    mine = [r[name] for r in rounds]
+    out: dict[str, Any] = {"build": name, "jobs": mine[0]["jobs"], "feedback": mine[0]["feedback"]}
+    out["rounds"] = len(mine)
+    for key in MEDIAN_OF:
+        out[key] = round(statistics.median(m[key] for m in mine), 1)
+    e2e = [m["end_to_end_over_limit_ms"] for m in mine if "end_to_end_over_limit_ms" in m]
+    if e2e:
+        out["end_to_end_over_limit_ms"] = {
+            k: round(statistics.median(e[k] for e in e2e), 1) for k in ("median", "mean")
+        }
+    for key in ("wall_s", "cpu_ms_per_submission"):
+        ratios = sorted(r[name][key] / r[first][key] for r in rounds)
+        out[f"{key}_over_{first}"] = {
+            "median": round(statistics.median(ratios), 3),
+            "min": round(ratios[0], 3),
+            "max": round(ratios[-1], 3),
+        }
+    out["loads"] = [m["load_before"] for m in mine]
+    return out
+
+
+def median_table(result: dict[str, Any]) -> str:
+    first = next(iter(result["builds"]))
+    lines = [
+        f"medians of {result['medians'][0]['rounds']} rounds; ratios to {first}, round by round",
+        "",
+        "| build | jobs | feedback | wall s | CPU ms/sub | class over limit ms/sub | over limit, "
+        f"end to end (median / mean ms) | wall / {first}'s (min–max) | CPU / {first}'s (min–max) "
+        "| peak PSS MB per worker |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in result["medians"]:
+        e2e = m.get("end_to_end_over_limit_ms")
+        whole = f"{e2e['median']} / {e2e['mean']}" if e2e else "-"
+        w, c = m[f"wall_s_over_{first}"], m[f"cpu_ms_per_submission_over_{first}"]
+        lines.append(
+            f"| {m['build']} | {m['jobs']} | {m['feedback']} | {m['wall_s']} | "
+            f"{m['cpu_ms_per_submission']} | {m['class_over_limit_ms']} | {whole} | "
+            f"{w['median']} ({w['min']}–{w['max']}) | {c['median']} ({c['min']}–{c['max']}) | "
+            f"{m['peak_pss_mb_per_worker']} |"
+        )
+    return "\n".join(lines)
 
 
 def table(result: dict[str, Any]) -> str:
