@@ -52,9 +52,10 @@ def test_what_cannot_be_encoded_is_refused_and_not_remembered():
 
 
 def test_an_object_that_died_is_never_mistaken_for_a_new_one_with_its_id():
-    memo: IdentityMemo[str] = IdentityMemo(1)
-    memo.get([1.0], repr)
-    for k in range(200):  # entries are dropped when full; new lists may reuse old ids
+    """Each list below is dropped by its caller at once; were the memory to keep only its
+    id, the next list could be given that id and found with the dead one's result."""
+    memo: IdentityMemo[str] = IdentityMemo(1000)
+    for k in range(200):
         assert memo.get([float(k)], repr) == repr([float(k)])
 
 
