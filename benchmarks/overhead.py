@@ -8,7 +8,7 @@ for each (jobs, feedback) every build in turn, alternating, each with its own ca
 warmed beforehand (a build's cache key is its own code). Per run: wall, CPU of the whole
 tree per submission, peak memory of the tree (PSS) per worker and of the largest process,
 the load average, and, per submission, the overhead over the limit: the class's
-(`wall - sum of the limits) / n`, at any --jobs, as the issue that set the target counts
+`(wall - sum of the limits) / n`, at any --jobs, as the issue that set the target counts
 it; with one worker also the time between two stored results (everything a TA waits for)
 minus the limit for the same file; and the worker's own grading time (`duration_s`) minus
 the limit.

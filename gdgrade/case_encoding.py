@@ -44,7 +44,7 @@ _TEXTS: IdentityMemo[Texts] = IdentityMemo(1024)
 
 def known(o: Any) -> Texts | None:
     """For indented_json.dumps: the texts of an encoding encode_constant made, else None."""
-    return _TEXTS.get(o, _no_texts_yet) if o in _TEXTS else None
+    return _TEXTS.found(o)
 
 
 def encode_arguments(args: Any) -> list[Any]:

@@ -26,8 +26,8 @@ class IdentityMemo(Generic[T]):
     def get(self, value: Any, compute: Callable[[Any], T]) -> T:
         """compute(value), or what it gave for this very object before. An exception is
         raised as compute raised it, and nothing is remembered."""
-        entry = self._entries.get(id(value))
-        if entry is not None and entry[0] is value:
+        entry = self._entry(value)
+        if entry is not None:
             return entry[1]
         result = compute(value)
         if len(self._entries) >= self.kept:
@@ -38,9 +38,17 @@ class IdentityMemo(Generic[T]):
     def clear(self) -> None:
         self._entries.clear()
 
-    def __contains__(self, value: object) -> bool:
+    def found(self, value: object) -> T | None:
+        """What was kept for this very object, or None when nothing was."""
+        entry = self._entry(value)
+        return None if entry is None else entry[1]
+
+    def _entry(self, value: object) -> tuple[Any, T] | None:
         entry = self._entries.get(id(value))
-        return entry is not None and entry[0] is value
+        return entry if entry is not None and entry[0] is value else None
+
+    def __contains__(self, value: object) -> bool:
+        return self._entry(value) is not None
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -92,12 +92,13 @@ class _Writer:
             self.breaks.append("\n" + self.indent * len(self.breaks) if self.lines else "")
         return self.breaks[depth]
 
-    def _remembered(self, o: Any, depth: int) -> bool:
-        """Write a container whose text `known` keeps from that text, or write it and keep
-        it; False when `known` keeps nothing for it."""
+    def _container(self, o: Any, depth: int, write: Callable[[Any, int], None]) -> None:
+        """write(o, depth), or the text `known` keeps of that very container, kept there
+        the first time it is written at this depth in this layout."""
         texts = self.known(o) if self.known is not None else None
         if texts is None:
-            return False
+            write(o, depth)
+            return
         indent, ensure_ascii, allow_nan = self.layout
         key = (indent, depth, ensure_ascii, allow_nan)
         text = texts.get(key)
@@ -105,13 +106,12 @@ class _Writer:
             start = len(self.out)
             known, self.known = self.known, None  # its parts are written, not looked up
             try:
-                self.array(o, depth) if isinstance(o, (list, tuple)) else self.object(o, depth)
+                write(o, depth)
             finally:
                 self.known = known
             text = texts[key] = "".join(self.out[start:])
             del self.out[start:]
         self.out.append(text)
-        return True
 
     def value(self, o: Any, depth: int) -> None:
         out = self.out
@@ -128,11 +128,9 @@ class _Writer:
         elif isinstance(o, float):
             out.append(self.number(o))
         elif isinstance(o, (list, tuple)):
-            if not self._remembered(o, depth):
-                self.array(o, depth)
+            self._container(o, depth, self.array)
         elif isinstance(o, dict):
-            if not self._remembered(o, depth):
-                self.object(o, depth)
+            self._container(o, depth, self.object)
         else:
             raise _Unusual
 
